@@ -1,0 +1,83 @@
+// Content blocks of the canonical model: the superset of what the dialects carry, shaped after
+// Anthropic's typed blocks because they lose the least (thinking signatures, cache points, citations).
+// Used by requests, responses and stream events alike.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace heimdall::schema {
+
+struct CacheControl {
+  std::string type = "ephemeral";
+  std::optional<std::string> ttl;  // "5m" | "1h"
+};
+
+// Where an image's or document's bytes are.
+struct MediaSource {
+  enum class Kind { Base64, Url, Text, File, Content };
+  Kind kind = Kind::Base64;
+  std::string media_type;  // "image/png", "application/pdf", "text/plain"
+  std::string data;        // Base64: the base64 text; Text: the plain text
+  std::string url;         // Url
+  std::string file_id;     // File
+};
+
+enum class BlockType {
+  Text,
+  Image,
+  Document,
+  ToolUse,
+  ToolResult,
+  Thinking,
+  RedactedThinking,
+  // A block only one dialect knows (server tool results, search_result, …). `raw` holds it verbatim so
+  // the same dialect can replay it; other dialects drop it deliberately.
+  Opaque,
+};
+
+struct ContentBlock {
+  BlockType type = BlockType::Text;
+
+  // Text: the text. Thinking: the reasoning text (may be empty with a signature).
+  std::string text;
+  // Thinking: the provider's signature, replayed verbatim to the same model family.
+  std::string signature;
+  // RedactedThinking: the encrypted payload.
+  std::string data;
+
+  // Image and Document.
+  MediaSource source;
+  std::optional<std::string> title;    // Document
+  std::optional<std::string> context;  // Document
+
+  // ToolUse: id, name and the input object.
+  std::string id;
+  std::string name;
+  boost::json::value input = boost::json::object{};
+
+  // ToolResult: which tool_use it answers, its content (text/image blocks) and whether it failed.
+  std::string tool_use_id;
+  std::vector<ContentBlock> content;
+  bool content_is_string = false;  // the caller sent `content` as a string, not blocks
+  bool is_error = false;
+
+  std::optional<CacheControl> cache_control;
+  // Fields of this block that the canonical model has no slot for (citations, …).
+  boost::json::object extra;
+  // Opaque: the whole block as received.
+  boost::json::value raw;
+
+  static ContentBlock make_text(std::string text) {
+    ContentBlock b;
+    b.type = BlockType::Text;
+    b.text = std::move(text);
+    return b;
+  }
+};
+
+}  // namespace heimdall::schema

@@ -43,9 +43,21 @@ struct Error {
   std::optional<std::string> retry_after;
   std::string provider;
 
-  static Error invalid(std::string message) { return {ErrorCode::InvalidArgument, std::move(message)}; }
-  static Error not_found(std::string message) { return {ErrorCode::NotFound, std::move(message)}; }
-  static Error internal(std::string message) { return {ErrorCode::Internal, std::move(message)}; }
+  static Error make(ErrorCode code, std::string message) {
+    Error e;
+    e.code = code;
+    e.message = std::move(message);
+    return e;
+  }
+  static Error invalid(std::string message) {
+    return make(ErrorCode::InvalidArgument, std::move(message));
+  }
+  static Error not_found(std::string message) {
+    return make(ErrorCode::NotFound, std::move(message));
+  }
+  static Error internal(std::string message) {
+    return make(ErrorCode::Internal, std::move(message));
+  }
 };
 
 // The HTTP status a caller receives for this error.

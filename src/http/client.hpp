@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,6 +54,15 @@ struct ClientOptions {
   bool verify_tls = true;
   // A pooled connection unused for this long is dropped rather than reused.
   std::chrono::milliseconds pool_idle{30'000};
+  // Added for tests and private CAs: PEM certificates trusted in addition to the system store.
+  std::string extra_ca_pem;
+};
+
+/// Connection counters of one client (added: lets tests and metrics see pool reuse).
+struct ClientStats {
+  uint64_t connections_opened = 0;  // fresh TCP (and TLS) connections established
+  uint64_t connections_reused = 0;  // requests sent on a pooled connection
+  uint64_t stale_retries = 0;       // pooled connections found dead and replaced by a fresh one
 };
 
 class HttpClient {
@@ -66,7 +76,11 @@ class HttpClient {
   /// retried once on a fresh one) and returns once the status line and headers arrived.
   /// Errors: Unavailable (connect refused / reset before any byte), DeadlineExceeded (a timeout),
   /// BadGateway (malformed response), InvalidArgument (bad URL).
-  boost::asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> send(ClientRequest request);
+  boost::asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> send(
+      ClientRequest request);
+
+  /// Added: counters since construction. Same thread as send().
+  ClientStats stats() const;
 
  private:
   struct Impl;

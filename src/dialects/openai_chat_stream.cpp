@@ -1,0 +1,580 @@
+// OpenAI chat.completion.chunk streams ↔ canonical stream events. The decoder is the state machine
+// of anthropic.md §6.3; the encoder writes the chunks the OpenAI SDKs parse (`data: {json}`, no
+// `event:` lines, `data: [DONE]` last).
+#include "dialects/openai_chat_internal.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace heimdall::dialects::openai_chat {
+
+namespace json = boost::json;
+using schema::BlockType;
+using schema::StreamEvent;
+using schema::StreamEventType;
+
+namespace {
+
+// Tells when a tool call's streamed arguments form a complete JSON object, so the next parallel
+// call can take over without risk of more fragments for this one (a complete object admits no
+// more).
+class JsonCompleteness {
+ public:
+  void feed(std::string_view s) {
+    for (char c : s) {
+      if (in_string_) {
+        if (escape_) {
+          escape_ = false;
+        } else if (c == '\\') {
+          escape_ = true;
+        } else if (c == '"') {
+          in_string_ = false;
+        }
+      } else if (c == '"') {
+        in_string_ = true;
+      } else if (c == '{' || c == '[') {
+        ++depth_;
+        opened_ = true;
+      } else if (c == '}' || c == ']') {
+        --depth_;
+      }
+    }
+  }
+  bool complete() const { return opened_ && depth_ <= 0 && !in_string_; }
+
+ private:
+  int depth_ = 0;
+  bool opened_ = false;
+  bool in_string_ = false;
+  bool escape_ = false;
+};
+
+class ChatStreamDecoder final : public StreamDecoder {
+ public:
+  explicit ChatStreamDecoder(const TranslationContext& ctx)
+      : requested_model_(ctx.requested_model), restore_(ctx) {}
+
+  // dialects::StreamDecoder
+  void feed(const schema::SseEvent& event, std::vector<StreamEvent>& out) override;
+  void finish(std::vector<StreamEvent>& out) override;
+  bool done() const override { return done_; }
+
+ private:
+  enum class Open { None, Text, Thinking, Tool };
+  enum class CallState { Pending, Open, Closed };
+  struct ToolCall {
+    int64_t upstream_index = 0;
+    std::string id;
+    std::string name;
+    std::string args;  // buffered while Pending
+    CallState state = CallState::Pending;
+    JsonCompleteness completeness;
+  };
+
+  void start(const json::object& chunk, std::vector<StreamEvent>& out);
+  void start_block(BlockType type, std::vector<StreamEvent>& out);
+  void delta(schema::DeltaType type, std::string_view text, std::vector<StreamEvent>& out);
+  void stop_block(std::vector<StreamEvent>& out);
+  void close_open(std::vector<StreamEvent>& out);
+  void text(BlockType type, std::string_view text, std::vector<StreamEvent>& out);
+  void tool_fragment(std::optional<int64_t> index, std::string_view id, std::string_view name,
+                     std::string_view args, std::vector<StreamEvent>& out);
+  void promote(size_t call, std::vector<StreamEvent>& out);
+  void advance(std::vector<StreamEvent>& out);
+  void finalize(std::vector<StreamEvent>& out);
+  void fail(schema::Error error, std::vector<StreamEvent>& out);
+
+  std::string requested_model_;
+  TranslationContext restore_;  // only tool_name_restore is used
+  bool started_ = false;
+  bool done_ = false;
+  Open open_ = Open::None;
+  size_t next_index_ = 0;
+  size_t current_call_ = 0;  // valid while open_ == Tool
+  std::vector<ToolCall> calls_;
+  bool finish_seen_ = false;
+  bool refused_ = false;
+  schema::StopReason stop_ = schema::StopReason::EndTurn;
+  schema::Usage usage_;
+};
+
+void ChatStreamDecoder::start(const json::object& chunk, std::vector<StreamEvent>& out) {
+  started_ = true;
+  StreamEvent e;
+  e.type = StreamEventType::MessageStart;
+  e.id = message_id_from_openai(get_string(chunk, "id").value_or(""));
+  e.model = !requested_model_.empty() ? requested_model_
+                                      : std::string(get_string(chunk, "model").value_or(""));
+  out.push_back(std::move(e));
+}
+
+void ChatStreamDecoder::start_block(BlockType type, std::vector<StreamEvent>& out) {
+  StreamEvent e;
+  e.type = StreamEventType::BlockStart;
+  e.index = next_index_++;
+  e.block.type = type;
+  out.push_back(std::move(e));
+}
+
+void ChatStreamDecoder::delta(schema::DeltaType type, std::string_view text,
+                              std::vector<StreamEvent>& out) {
+  StreamEvent e;
+  e.type = StreamEventType::BlockDelta;
+  e.index = next_index_ - 1;  // the open block is always the last one started
+  e.delta_type = type;
+  e.delta = std::string(text);
+  out.push_back(std::move(e));
+}
+
+void ChatStreamDecoder::stop_block(std::vector<StreamEvent>& out) {
+  StreamEvent e;
+  e.type = StreamEventType::BlockStop;
+  e.index = next_index_ - 1;
+  out.push_back(std::move(e));
+}
+
+// Closes whatever is open. A tool block's close also flushes the parallel calls buffered behind it,
+// each as one complete block, so no block is ever interleaved with another (§6.3 step 4).
+void ChatStreamDecoder::close_open(std::vector<StreamEvent>& out) {
+  if (open_ == Open::None) {
+    return;
+  }
+  stop_block(out);
+  if (open_ == Open::Tool) {
+    calls_[current_call_].state = CallState::Closed;
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (calls_[i].state == CallState::Pending) {
+        promote(i, out);
+        stop_block(out);
+        calls_[i].state = CallState::Closed;
+      }
+    }
+  }
+  open_ = Open::None;
+}
+
+// §6.3 steps 2 and 3: empty text never opens or closes anything (agentgateway#2147).
+void ChatStreamDecoder::text(BlockType type, std::string_view text, std::vector<StreamEvent>& out) {
+  if (text.empty()) {
+    return;
+  }
+  Open wanted = type == BlockType::Thinking ? Open::Thinking : Open::Text;
+  if (open_ != wanted) {
+    close_open(out);
+    start_block(type, out);
+    open_ = wanted;
+  }
+  delta(type == BlockType::Thinking ? schema::DeltaType::Thinking : schema::DeltaType::Text, text,
+        out);
+}
+
+// Starts call `i`'s block with everything buffered for it so far.
+void ChatStreamDecoder::promote(size_t i, std::vector<StreamEvent>& out) {
+  ToolCall& call = calls_[i];
+  StreamEvent e;
+  e.type = StreamEventType::BlockStart;
+  e.index = next_index_++;
+  e.block.type = BlockType::ToolUse;
+  e.block.id = call.id.empty() ? "call_" + std::to_string(call.upstream_index) : call.id;
+  e.block.name = restore_tool_name(call.name, restore_);
+  out.push_back(std::move(e));
+  if (!call.args.empty()) {
+    delta(schema::DeltaType::InputJson, call.args, out);
+    call.args.clear();
+  }
+  call.state = CallState::Open;
+  current_call_ = i;
+  open_ = Open::Tool;
+}
+
+// While the current call's arguments are complete and another call waits, hand over to it.
+void ChatStreamDecoder::advance(std::vector<StreamEvent>& out) {
+  while (open_ == Open::Tool && calls_[current_call_].completeness.complete()) {
+    size_t next = calls_.size();
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (calls_[i].state == CallState::Pending) {
+        next = i;
+        break;
+      }
+    }
+    if (next == calls_.size()) {
+      return;
+    }
+    stop_block(out);
+    calls_[current_call_].state = CallState::Closed;
+    promote(next, out);
+  }
+}
+
+// §6.3 step 4.
+void ChatStreamDecoder::tool_fragment(std::optional<int64_t> index, std::string_view id,
+                                      std::string_view name, std::string_view args,
+                                      std::vector<StreamEvent>& out) {
+  if (!index) {
+    // Some servers omit the index: a fragment with an id starts a new call, one without continues
+    // the last.
+    if (!id.empty() || calls_.empty()) {
+      index = calls_.empty() ? 0 : calls_.back().upstream_index + 1;
+    } else {
+      index = calls_.back().upstream_index;
+    }
+  }
+  size_t i = 0;
+  while (i < calls_.size() && calls_[i].upstream_index != *index) {
+    ++i;
+  }
+  if (i == calls_.size()) {
+    ToolCall call;
+    call.upstream_index = *index;
+    call.id = std::string(id);
+    call.name = std::string(name);
+    call.args = std::string(args);
+    call.completeness.feed(args);
+    calls_.push_back(std::move(call));
+    if (open_ != Open::Tool) {
+      close_open(out);
+      promote(i, out);
+    }
+    advance(out);
+    return;
+  }
+  ToolCall& call = calls_[i];
+  switch (call.state) {
+    case CallState::Open:
+      if (!args.empty()) {
+        call.completeness.feed(args);
+        delta(schema::DeltaType::InputJson, args, out);
+      }
+      break;
+    case CallState::Pending:
+      if (call.id.empty()) {
+        call.id = std::string(id);
+      }
+      if (call.name.empty()) {
+        call.name = std::string(name);
+      }
+      call.args.append(args);
+      call.completeness.feed(args);
+      break;
+    case CallState::Closed:
+      break;  // after a complete object only whitespace can follow
+  }
+  advance(out);
+}
+
+void ChatStreamDecoder::finalize(std::vector<StreamEvent>& out) {
+  close_open(out);
+  StreamEvent e;
+  e.type = StreamEventType::MessageDelta;
+  if (refused_) {
+    e.stop_reason = schema::StopReason::Refusal;
+  } else if (finish_seen_) {
+    e.stop_reason = stop_;
+  } else {
+    e.stop_reason = calls_.empty() ? schema::StopReason::EndTurn : schema::StopReason::ToolUse;
+  }
+  e.usage = usage_;
+  out.push_back(std::move(e));
+  StreamEvent stop;
+  stop.type = StreamEventType::MessageStop;
+  out.push_back(std::move(stop));
+  done_ = true;
+}
+
+void ChatStreamDecoder::fail(schema::Error error, std::vector<StreamEvent>& out) {
+  StreamEvent e;
+  e.type = StreamEventType::Error;
+  e.error = std::move(error);
+  out.push_back(std::move(e));
+  done_ = true;
+}
+
+void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEvent>& out) {
+  if (done_) {
+    return;
+  }
+  std::string_view data = event.data;
+  while (!data.empty() && (data.front() == ' ' || data.front() == '\n' || data.front() == '\r')) {
+    data.remove_prefix(1);
+  }
+  while (!data.empty() && (data.back() == ' ' || data.back() == '\n' || data.back() == '\r')) {
+    data.remove_suffix(1);
+  }
+  if (data.empty()) {
+    return;
+  }
+  if (data == "[DONE]") {
+    // §6.3 step 6: [DONE] ends the stream whether or not a usage chunk came.
+    if (!started_) {
+      start(json::object(), out);
+    }
+    finalize(out);
+    return;
+  }
+
+  unsigned char buffer[4096];
+  json::monotonic_resource mr(buffer);
+  boost::system::error_code ec;
+  json::value root = json::parse(data, ec, &mr);
+  if (ec || !root.is_object()) {
+    fail(
+        schema::Error::make(schema::ErrorCode::BadGateway, "upstream sent an invalid stream chunk"),
+        out);
+    return;
+  }
+  const json::object& chunk = root.get_object();
+  if (const json::value* err = find(chunk, "error"); err != nullptr && !err->is_null()) {
+    // §6.3 step 8. The status is not known mid-stream; the error's own type decides the code.
+    fail(decode_error(0, data), out);
+    return;
+  }
+  if (!started_) {
+    start(chunk, out);
+  }
+
+  if (const json::array* choices = get_array(chunk, "choices")) {
+    for (const json::value& choice_value : *choices) {
+      if (!choice_value.is_object()) {
+        continue;
+      }
+      const json::object& choice = choice_value.get_object();
+      if (get_uint(choice, "index").value_or(0) != 0) {
+        continue;  // n > 1: only the first choice has a canonical form
+      }
+      if (const json::object* d = get_object(choice, "delta")) {
+        for (std::string_view key : {"reasoning_content", "reasoning"}) {
+          if (auto reasoning = get_string(*d, key)) {
+            text(BlockType::Thinking, *reasoning, out);
+            break;
+          }
+        }
+        if (auto content = get_string(*d, "content")) {
+          text(BlockType::Text, *content, out);
+        }
+        if (auto refusal = get_string(*d, "refusal"); refusal && !refusal->empty()) {
+          refused_ = true;
+          text(BlockType::Text, *refusal, out);
+        }
+        if (const json::array* calls = get_array(*d, "tool_calls")) {
+          for (const json::value& call_value : *calls) {
+            if (!call_value.is_object()) {
+              continue;
+            }
+            const json::object& call = call_value.get_object();
+            const json::object* fn = get_object(call, "function");
+            std::optional<int64_t> index;
+            if (auto n = get_uint(call, "index")) {
+              index = static_cast<int64_t>(*n);
+            }
+            tool_fragment(index, get_string(call, "id").value_or(""),
+                          fn != nullptr ? get_string(*fn, "name").value_or("") : "",
+                          fn != nullptr ? get_string(*fn, "arguments").value_or("") : "", out);
+          }
+        } else if (const json::object* fc = get_object(*d, "function_call")) {
+          // Legacy function calling: one call, streamed like tool call 0.
+          tool_fragment(0, "", get_string(*fc, "name").value_or(""),
+                        get_string(*fc, "arguments").value_or(""), out);
+        }
+      }
+      if (auto finish = get_string(choice, "finish_reason")) {
+        // §6.3 step 5: close now, but hold message_delta for the usage chunk.
+        close_open(out);
+        finish_seen_ = true;
+        stop_ = stop_reason_from_finish(*finish, !calls_.empty());
+      }
+    }
+  }
+
+  if (const json::object* usage = get_object(chunk, "usage")) {
+    usage_ = usage_from_openai(*usage);
+    if (finish_seen_) {
+      finalize(out);
+    }
+  }
+}
+
+void ChatStreamDecoder::finish(std::vector<StreamEvent>& out) {
+  if (done_) {
+    return;
+  }
+  if (finish_seen_) {
+    // Some servers close after the finish chunk without [DONE]: the answer is complete.
+    finalize(out);
+    return;
+  }
+  // §6.3 step 7: never a fake end_turn for a truncated answer.
+  fail(
+      schema::Error::make(schema::ErrorCode::BadGateway, "upstream stream ended before completion"),
+      out);
+}
+
+// --- encoder -----------------------------------------------------------------------------------
+
+class ChatStreamEncoder final : public StreamEncoder {
+ public:
+  explicit ChatStreamEncoder(const StreamEncoderOptions& options) : options_(options) {}
+
+  // dialects::StreamEncoder
+  void encode(const StreamEvent& event, std::string& out) override;
+
+ private:
+  void begin(const StreamEvent& event);
+  // Appends `data: <prefix>"choices":[{…"delta":<delta>…}]}\n\n`.
+  void chunk(std::string& out, std::string_view delta, std::string_view finish_reason = {});
+  void string_delta(std::string& out, std::string_view field, std::string_view value);
+
+  StreamEncoderOptions options_;
+  // `{"id":"…","object":"chat.completion.chunk","created":N,"model":"…",` — the same in every
+  // chunk.
+  std::string prefix_;
+  bool done_ = false;
+  size_t tool_calls_ = 0;
+  schema::Usage usage_;
+  std::string scratch_;
+};
+
+void ChatStreamEncoder::begin(const StreamEvent& event) {
+  int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  prefix_.clear();
+  prefix_.append("{\"id\":");
+  append_json_string(prefix_, openai_id_from_message(event.id));
+  prefix_.append(",\"object\":\"chat.completion.chunk\",\"created\":");
+  prefix_.append(std::to_string(created));
+  prefix_.append(",\"model\":");
+  append_json_string(prefix_, options_.model.empty() ? event.model : options_.model);
+  prefix_.push_back(',');
+  usage_ = event.usage;
+}
+
+void ChatStreamEncoder::chunk(std::string& out, std::string_view delta,
+                              std::string_view finish_reason) {
+  out.append("data: ").append(prefix_);
+  out.append("\"choices\":[{\"index\":0,\"delta\":").append(delta);
+  out.append(",\"logprobs\":null,\"finish_reason\":");
+  if (finish_reason.empty()) {
+    out.append("null");
+  } else {
+    append_json_string(out, finish_reason);
+  }
+  out.append("}]}\n\n");
+}
+
+void ChatStreamEncoder::string_delta(std::string& out, std::string_view field,
+                                     std::string_view value) {
+  scratch_.clear();
+  scratch_.push_back('{');
+  append_json_string(scratch_, field);
+  scratch_.push_back(':');
+  append_json_string(scratch_, value);
+  scratch_.push_back('}');
+  chunk(out, scratch_);
+}
+
+void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
+  if (done_) {
+    return;
+  }
+  if (prefix_.empty() && event.type != StreamEventType::MessageStart &&
+      event.type != StreamEventType::Error) {
+    begin(StreamEvent{});  // a stream without message_start still gets well-formed chunks
+  }
+  switch (event.type) {
+    case StreamEventType::MessageStart:
+      begin(event);
+      chunk(out, R"({"role":"assistant","content":""})");
+      break;
+    case StreamEventType::BlockStart:
+      if (event.block.type == BlockType::ToolUse) {
+        scratch_.assign(R"({"tool_calls":[{"index":)");
+        scratch_.append(std::to_string(tool_calls_++));
+        scratch_.append(",\"id\":");
+        append_json_string(scratch_, event.block.id);
+        scratch_.append(R"(,"type":"function","function":{"name":)");
+        append_json_string(scratch_, event.block.name);
+        scratch_.append(R"(,"arguments":""}}]})");
+        chunk(out, scratch_);
+      }
+      break;
+    case StreamEventType::BlockDelta:
+      if (event.delta.empty()) {
+        break;
+      }
+      switch (event.delta_type) {
+        case schema::DeltaType::Text:
+          string_delta(out, "content", event.delta);
+          break;
+        case schema::DeltaType::Thinking:
+          string_delta(out, "reasoning_content", event.delta);
+          break;
+        case schema::DeltaType::InputJson:
+          scratch_.assign(R"({"tool_calls":[{"index":)");
+          scratch_.append(std::to_string(tool_calls_ == 0 ? 0 : tool_calls_ - 1));
+          scratch_.append(R"(,"function":{"arguments":)");
+          append_json_string(scratch_, event.delta);
+          scratch_.append("}}]}");
+          chunk(out, scratch_);
+          break;
+        case schema::DeltaType::Signature:
+        case schema::DeltaType::Citation:
+          break;  // no OpenAI form
+      }
+      break;
+    case StreamEventType::MessageDelta: {
+      // Cumulative usage; fields the delta leaves at 0 keep what message_start said (Anthropic
+      // sends input tokens at the start and output tokens at the end).
+      const schema::Usage& u = event.usage;
+      if (u.input_tokens != 0) {
+        usage_.input_tokens = u.input_tokens;
+      }
+      if (u.cache_read_input_tokens != 0) {
+        usage_.cache_read_input_tokens = u.cache_read_input_tokens;
+      }
+      if (u.cache_creation_input_tokens != 0) {
+        usage_.cache_creation_input_tokens = u.cache_creation_input_tokens;
+      }
+      usage_.output_tokens = u.output_tokens;
+      if (u.reasoning_tokens) {
+        usage_.reasoning_tokens = u.reasoning_tokens;
+      }
+      chunk(out, "{}", finish_reason_from_stop(event.stop_reason));
+      break;
+    }
+    case StreamEventType::MessageStop:
+      if (options_.include_usage) {
+        unsigned char buffer[1024];
+        json::monotonic_resource mr(buffer);
+        out.append("data: ").append(prefix_).append("\"choices\":[],\"usage\":");
+        out.append(json::serialize(usage_to_openai(usage_, &mr)));
+        out.append("}\n\n");
+      }
+      out.append("data: [DONE]\n\n");
+      done_ = true;
+      break;
+    case StreamEventType::Error:
+      out.append(encode_stream_error(event.error));
+      done_ = true;  // the engine closes the stream; nothing may follow
+      break;
+    case StreamEventType::BlockStop:
+    case StreamEventType::Ping:
+      break;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<StreamDecoder> make_stream_decoder(const TranslationContext& ctx) {
+  return std::make_unique<ChatStreamDecoder>(ctx);
+}
+
+std::unique_ptr<StreamEncoder> make_stream_encoder(const StreamEncoderOptions& options) {
+  return std::make_unique<ChatStreamEncoder>(options);
+}
+
+}  // namespace heimdall::dialects::openai_chat

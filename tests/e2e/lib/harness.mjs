@@ -91,7 +91,7 @@ async function waitHealthy(url, timeoutMs = STARTUP_MS) {
 }
 
 /** SIGTERM, wait (then SIGKILL); resolves with {code, signal}. */
-function stopProcess(proc, timeoutMs = 10_000) {
+function stopProcess(proc, timeoutMs = 25_000) {
   if (proc.exitCode !== null || proc.signalCode !== null) {
     return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode });
   }
@@ -200,7 +200,7 @@ export async function startHeimdall(config, { env = {} } = {}) {
       if (crashedBefore) throw new Error(`heimdall died during the suite (code ${code}, signal ${signal}):\n${log}`);
       const m = SANITIZER_RE.exec(log);
       if (m) throw new Error(`heimdall: sanitizer report (${m[0]}):\n${log.slice(Math.max(0, m.index - 2000))}`);
-      if (signal === 'SIGKILL') throw new Error(`heimdall ignored SIGTERM for 10 s:\n${log.slice(-4000)}`);
+      if (signal === 'SIGKILL') throw new Error(`heimdall ignored SIGTERM for 25 s:\n${log.slice(-4000)}`);
       if (code !== 0 && code !== null && code !== 143) throw new Error(`heimdall exited with ${code} after SIGTERM:\n${log.slice(-8000)}`);
     },
   };

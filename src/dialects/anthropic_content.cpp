@@ -1,0 +1,483 @@
+#include "dialects/anthropic_content.hpp"
+
+#include <boost/json/string.hpp>
+
+#include <utility>
+#include <vector>
+
+namespace heimdall::dialects::anthropic_detail {
+
+using schema::BlockType;
+using schema::ContentBlock;
+using schema::MediaSource;
+
+std::string Path::str() const {
+  std::vector<const Path*> chain;
+  for (const Path* p = this; p != nullptr; p = p->parent) {
+    chain.push_back(p);
+  }
+  std::string out;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (!out.empty()) {
+      out.push_back('.');
+    }
+    if ((*it)->key.empty()) {
+      out.append(std::to_string((*it)->index));
+    } else {
+      out.append((*it)->key);
+    }
+  }
+  return out;
+}
+
+schema::Error field_required(const Path& path) {
+  return schema::Error::invalid(path.str() + ": Field required");
+}
+
+schema::Error wrong_kind(const Path& path, std::string_view kind) {
+  std::string msg = path.str();
+  msg.append(": Input should be ").append(kind);
+  return schema::Error::invalid(std::move(msg));
+}
+
+std::optional<schema::CacheControl> decode_cache_control(const boost::json::value& v) {
+  const auto* o = v.if_object();
+  if (o == nullptr) {
+    return std::nullopt;
+  }
+  schema::CacheControl cc;
+  if (const auto* t = find(*o, "type"); t != nullptr && t->is_string()) {
+    cc.type = t->get_string();
+  }
+  if (const auto* ttl = find(*o, "ttl"); ttl != nullptr && ttl->is_string()) {
+    cc.ttl = std::string(ttl->get_string());
+  }
+  return cc;
+}
+
+void write_cache_control(JsonWriter& w, const schema::CacheControl& cc) {
+  w.begin_object();
+  w.field("type", cc.type);
+  if (cc.ttl) {
+    w.field("ttl", *cc.ttl);
+  }
+  w.end_object();
+}
+
+namespace {
+
+// Reads a required string member; on failure returns the Anthropic-worded error.
+schema::Result<std::string> required_string(const boost::json::object& o, std::string_view key,
+                                            const Path& path) {
+  const auto* v = find(o, key);
+  if (v == nullptr) {
+    return field_required(path.child(key));
+  }
+  if (!v->is_string()) {
+    return wrong_kind(path.child(key), "a valid string");
+  }
+  return std::string(v->get_string());
+}
+
+std::optional<std::string> optional_string(const boost::json::object& o, std::string_view key) {
+  const auto* v = find(o, key);
+  if (v == nullptr || !v->is_string()) {
+    return std::nullopt;
+  }
+  return std::string(v->get_string());
+}
+
+ContentBlock opaque(const boost::json::value& v) {
+  ContentBlock b;
+  b.type = BlockType::Opaque;
+  b.raw = v;  // copies into the default resource: the parse arena dies with the request body
+  return b;
+}
+
+// A source the canonical model has a slot for; nullopt for a kind it does not know (the block is
+// then kept Opaque so a newer Anthropic source type survives a round trip).
+schema::Result<std::optional<MediaSource>> decode_source(const boost::json::object& block,
+                                                         const Path& path, ContentBlock& out) {
+  const Path source_path = path.child("source");
+  const auto* sv = find(block, "source");
+  if (sv == nullptr) {
+    return field_required(source_path);
+  }
+  const auto* so = sv->if_object();
+  if (so == nullptr) {
+    return wrong_kind(source_path, "a valid dictionary");
+  }
+  const auto* tv = find(*so, "type");
+  if (tv == nullptr) {
+    return field_required(source_path.child("type"));
+  }
+  if (!tv->is_string()) {
+    return std::optional<MediaSource>{};
+  }
+  const std::string_view type = tv->get_string();
+  MediaSource src;
+  const Path typed = source_path.child(type);
+  if (type == "base64" || type == "text") {
+    src.kind = type == "base64" ? MediaSource::Kind::Base64 : MediaSource::Kind::Text;
+    HEIMDALL_TRY(src.data, required_string(*so, "data", typed));
+    if (auto mt = optional_string(*so, "media_type")) {
+      src.media_type = std::move(*mt);
+    } else if (src.kind == MediaSource::Kind::Base64) {
+      return field_required(typed.child("media_type"));
+    }
+  } else if (type == "url") {
+    src.kind = MediaSource::Kind::Url;
+    HEIMDALL_TRY(src.url, required_string(*so, "url", typed));
+  } else if (type == "file") {
+    src.kind = MediaSource::Kind::File;
+    HEIMDALL_TRY(src.file_id, required_string(*so, "file_id", typed));
+  } else if (type == "content") {
+    src.kind = MediaSource::Kind::Content;
+    const auto* cv = find(*so, "content");
+    if (cv == nullptr) {
+      return field_required(typed.child("content"));
+    }
+    if (const auto* s = cv->if_string()) {
+      out.content.push_back(ContentBlock::make_text(std::string(*s)));
+      out.content_is_string = true;
+    } else if (const auto* arr = cv->if_array()) {
+      const Path cp = typed.child("content");
+      out.content.reserve(arr->size());
+      for (size_t i = 0; i < arr->size(); ++i) {
+        HEIMDALL_TRY(auto inner, decode_block((*arr)[i], cp.at(i)));
+        out.content.push_back(std::move(inner));
+      }
+    } else {
+      return wrong_kind(typed.child("content"), "a valid list");
+    }
+  } else {
+    return std::optional<MediaSource>{};
+  }
+  return std::optional<MediaSource>{std::move(src)};
+}
+
+// The members every block type may carry besides its own.
+bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
+
+void keep_unknown(const boost::json::object& o, ContentBlock& b,
+                  std::initializer_list<std::string_view> known) {
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    if (is_common_key(k)) {
+      continue;
+    }
+    bool is_known = false;
+    for (auto name : known) {
+      if (k == name) {
+        is_known = true;
+        break;
+      }
+    }
+    if (!is_known) {
+      b.extra[k] = kv.value();
+    }
+  }
+}
+
+}  // namespace
+
+schema::Result<ContentBlock> decode_block(const boost::json::value& v, const Path& path) {
+  const auto* o = v.if_object();
+  if (o == nullptr) {
+    return wrong_kind(path, "a valid dictionary");
+  }
+  const auto* tv = find(*o, "type");
+  if (tv == nullptr) {
+    return field_required(path.child("type"));
+  }
+  if (!tv->is_string()) {
+    return wrong_kind(path.child("type"), "a valid string");
+  }
+  const std::string_view type = tv->get_string();
+  const Path typed = path;  // Anthropic names members directly under the block index
+
+  ContentBlock b;
+  if (type == "text") {
+    b.type = BlockType::Text;
+    HEIMDALL_TRY(b.text, required_string(*o, "text", typed));
+    keep_unknown(*o, b, {"text"});
+  } else if (type == "image" || type == "document") {
+    b.type = type == "image" ? BlockType::Image : BlockType::Document;
+    HEIMDALL_TRY(auto src, decode_source(*o, typed, b));
+    if (!src) {
+      return opaque(v);
+    }
+    b.source = std::move(*src);
+    if (b.type == BlockType::Document) {
+      b.title = optional_string(*o, "title");
+      b.context = optional_string(*o, "context");
+    }
+    if (b.type == BlockType::Document) {
+      keep_unknown(*o, b, {"source", "title", "context"});
+    } else {
+      keep_unknown(*o, b, {"source"});
+    }
+  } else if (type == "tool_use") {
+    b.type = BlockType::ToolUse;
+    HEIMDALL_TRY(b.id, required_string(*o, "id", typed));
+    HEIMDALL_TRY(b.name, required_string(*o, "name", typed));
+    const auto* in = find(*o, "input");
+    if (in == nullptr) {
+      return field_required(typed.child("input"));
+    }
+    if (!in->is_object()) {
+      return wrong_kind(typed.child("input"), "a valid dictionary");
+    }
+    b.input = *in;
+    keep_unknown(*o, b, {"id", "name", "input"});
+  } else if (type == "tool_result") {
+    b.type = BlockType::ToolResult;
+    HEIMDALL_TRY(b.tool_use_id, required_string(*o, "tool_use_id", typed));
+    if (const auto* cv = find(*o, "content"); cv != nullptr && !cv->is_null()) {
+      if (const auto* s = cv->if_string()) {
+        b.content.push_back(ContentBlock::make_text(std::string(*s)));
+        b.content_is_string = true;
+      } else if (const auto* arr = cv->if_array()) {
+        const Path cp = typed.child("content");
+        b.content.reserve(arr->size());
+        for (size_t i = 0; i < arr->size(); ++i) {
+          HEIMDALL_TRY(auto inner, decode_block((*arr)[i], cp.at(i)));
+          b.content.push_back(std::move(inner));
+        }
+      } else {
+        return wrong_kind(typed.child("content"), "a valid list");
+      }
+    }
+    if (const auto* ev = find(*o, "is_error"); ev != nullptr && !ev->is_null()) {
+      if (!ev->is_bool()) {
+        return wrong_kind(typed.child("is_error"), "a valid boolean");
+      }
+      b.is_error = ev->get_bool();
+      if (!b.is_error) {
+        b.extra["is_error"] = false;  // explicit false is rare; kept so the bytes round-trip
+      }
+    }
+    keep_unknown(*o, b, {"tool_use_id", "content", "is_error"});
+  } else if (type == "thinking") {
+    b.type = BlockType::Thinking;
+    HEIMDALL_TRY(b.text, required_string(*o, "thinking", typed));
+    HEIMDALL_TRY(b.signature, required_string(*o, "signature", typed));
+    keep_unknown(*o, b, {"thinking", "signature"});
+  } else if (type == "redacted_thinking") {
+    b.type = BlockType::RedactedThinking;
+    HEIMDALL_TRY(b.data, required_string(*o, "data", typed));
+    keep_unknown(*o, b, {"data"});
+  } else {
+    // server_tool_use, web_search_tool_result, search_result, container_upload, mcp_* … (§2.1).
+    return opaque(v);
+  }
+  if (const auto* cc = find(*o, "cache_control")) {
+    b.cache_control = decode_cache_control(*cc);
+  }
+  return b;
+}
+
+namespace {
+
+// "data:<media type>;base64,<payload>" → (media type, payload); other dialects carry inline images
+// as data URLs, Anthropic wants a base64 source (§6.1 reversed).
+bool split_data_url(std::string_view url, std::string_view& media_type, std::string_view& data) {
+  constexpr std::string_view kPrefix = "data:";
+  constexpr std::string_view kMarker = ";base64,";
+  if (url.substr(0, kPrefix.size()) != kPrefix) {
+    return false;
+  }
+  const auto pos = url.find(kMarker);
+  if (pos == std::string_view::npos) {
+    return false;
+  }
+  media_type = url.substr(kPrefix.size(), pos - kPrefix.size());
+  data = url.substr(pos + kMarker.size());
+  return true;
+}
+
+void write_blocks(JsonWriter& w, const std::vector<ContentBlock>& blocks, BlockShape shape) {
+  w.begin_array();
+  for (const auto& b : blocks) {
+    if (is_encodable(b, shape)) {
+      encode_block(w, b, shape);
+    }
+  }
+  w.end_array();
+}
+
+// A string-valued `content` re-encodes as a string when it is still a single plain text block.
+bool writes_as_string(const std::vector<ContentBlock>& blocks, bool content_is_string) {
+  if (!content_is_string) {
+    return false;
+  }
+  if (blocks.empty()) {
+    return true;
+  }
+  return blocks.size() == 1 && blocks[0].type == BlockType::Text && !blocks[0].cache_control &&
+         blocks[0].extra.empty();
+}
+
+void write_content_value(JsonWriter& w, const std::vector<ContentBlock>& blocks,
+                         bool content_is_string, BlockShape shape) {
+  if (writes_as_string(blocks, content_is_string)) {
+    w.string(blocks.empty() ? std::string_view{} : std::string_view{blocks[0].text});
+  } else {
+    write_blocks(w, blocks, shape);
+  }
+}
+
+void write_source(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
+  const MediaSource& s = b.source;
+  w.key("source");
+  w.begin_object();
+  switch (s.kind) {
+    case MediaSource::Kind::Base64:
+      w.field("type", "base64");
+      w.field("media_type", s.media_type);
+      w.field("data", s.data);
+      break;
+    case MediaSource::Kind::Url: {
+      std::string_view media_type, data;
+      if (split_data_url(s.url, media_type, data)) {
+        w.field("type", "base64");
+        w.field("media_type", media_type);
+        w.field("data", data);
+      } else {
+        w.field("type", "url");
+        w.field("url", s.url);
+      }
+      break;
+    }
+    case MediaSource::Kind::Text:
+      w.field("type", "text");
+      w.field("media_type", s.media_type.empty() ? std::string_view{"text/plain"}
+                                                 : std::string_view{s.media_type});
+      w.field("data", s.data);
+      break;
+    case MediaSource::Kind::File:
+      w.field("type", "file");
+      w.field("file_id", s.file_id);
+      break;
+    case MediaSource::Kind::Content:
+      w.field("type", "content");
+      w.key("content");
+      write_content_value(w, b.content, b.content_is_string, shape);
+      break;
+  }
+  w.end_object();
+}
+
+void write_extra(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
+  if (shape == BlockShape::RequestSameDialect) {
+    for (const auto& kv : b.extra) {
+      w.key(kv.key());
+      w.value(kv.value());
+    }
+  }
+}
+
+}  // namespace
+
+bool is_encodable(const ContentBlock& b, BlockShape shape) {
+  switch (b.type) {
+    case BlockType::Text:
+      // Anthropic rejects empty text blocks; a caller of this dialect sent them on purpose (and
+      // gets Anthropic's own error), another dialect's empty parts are just absent content.
+      return shape != BlockShape::RequestOtherDialect || !b.text.empty();
+    case BlockType::Thinking:
+      // An unsigned thinking block cannot be verified by Anthropic and is rejected (§6.9): it is
+      // another model family's reasoning. Signature-only blocks (empty text) are valid and kept.
+      return !b.signature.empty();
+    case BlockType::Opaque:
+      // Raw JSON of another dialect means nothing here; responses carry no origin, so an object
+      // with a string `type` is taken as an Anthropic block (server tools, §3).
+      if (shape == BlockShape::RequestOtherDialect) {
+        return false;
+      }
+      if (const auto* o = b.raw.if_object()) {
+        const auto* t = find(*o, "type");
+        return t != nullptr && t->is_string();
+      }
+      return false;
+    default:
+      return true;
+  }
+}
+
+void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
+  if (b.type == BlockType::Opaque) {
+    w.value(b.raw);
+    return;
+  }
+  w.begin_object();
+  switch (b.type) {
+    case BlockType::Text:
+      w.field("type", "text");
+      w.field("text", b.text);
+      if (shape == BlockShape::Response) {
+        // The SDK types declare `citations: TextCitation[] | null` on every response text block.
+        w.key("citations");
+        const auto* c = find(b.extra, "citations");
+        if (c != nullptr && c->is_array()) {
+          w.value(*c);
+        } else {
+          w.null();
+        }
+      }
+      break;
+    case BlockType::Image:
+    case BlockType::Document:
+      w.field("type", b.type == BlockType::Image ? "image" : "document");
+      write_source(w, b, shape);
+      if (b.title) {
+        w.field("title", *b.title);
+      }
+      if (b.context) {
+        w.field("context", *b.context);
+      }
+      break;
+    case BlockType::ToolUse:
+      w.field("type", "tool_use");
+      w.field("id", b.id);
+      w.field("name", b.name);
+      w.key("input");
+      if (b.input.is_object()) {
+        w.value(b.input);
+      } else {
+        // Anthropic requires an object; another dialect's unparsable arguments become {} (§6.2).
+        w.raw_json("{}");
+      }
+      break;
+    case BlockType::ToolResult:
+      w.field("type", "tool_result");
+      w.field("tool_use_id", b.tool_use_id);
+      if (b.content_is_string || !b.content.empty()) {
+        w.key("content");
+        write_content_value(w, b.content, b.content_is_string, shape);
+      }
+      if (b.is_error) {
+        w.field_bool("is_error", true);
+      }
+      break;
+    case BlockType::Thinking:
+      w.field("type", "thinking");
+      w.field("thinking", b.text);
+      w.field("signature", b.signature);
+      break;
+    case BlockType::RedactedThinking:
+      w.field("type", "redacted_thinking");
+      w.field("data", b.data);
+      break;
+    case BlockType::Opaque:
+      break;
+  }
+  if (b.cache_control && shape != BlockShape::Response) {
+    w.key("cache_control");
+    write_cache_control(w, *b.cache_control);
+  }
+  write_extra(w, b, shape);
+  w.end_object();
+}
+
+}  // namespace heimdall::dialects::anthropic_detail

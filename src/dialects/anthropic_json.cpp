@@ -1,0 +1,141 @@
+#include "dialects/anthropic_json.hpp"
+
+#include <boost/json/serializer.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace heimdall::dialects::anthropic_detail {
+
+void JsonWriter::uint(uint64_t n) {
+  separate();
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, end);
+  need_comma_ = true;
+}
+
+void JsonWriter::number(double d) {
+  separate();
+  if (!std::isfinite(d)) {
+    // JSON has no NaN/Infinity; a canonical value from another dialect could still hold one.
+    out_.append("null");
+  } else {
+    // Shortest round-trip form: 0.7 stays "0.7" (Boost.JSON would write "7E-1").
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+    out_.append(buf, end);
+  }
+  need_comma_ = true;
+}
+
+void JsonWriter::value(const boost::json::value& v) {
+  separate();
+  boost::json::serializer sr;
+  sr.reset(&v);
+  char buf[2048];
+  while (!sr.done()) {
+    out_.append(sr.read(buf));
+  }
+  need_comma_ = true;
+}
+
+void JsonWriter::append_escaped(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out_.push_back('"');
+  size_t run = 0;  // start of the current run of bytes that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      continue;
+    }
+    out_.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out_.append("\\\"");
+        break;
+      case '\\':
+        out_.append("\\\\");
+        break;
+      case '\n':
+        out_.append("\\n");
+        break;
+      case '\r':
+        out_.append("\\r");
+        break;
+      case '\t':
+        out_.append("\\t");
+        break;
+      case '\b':
+        out_.append("\\b");
+        break;
+      case '\f':
+        out_.append("\\f");
+        break;
+      default: {
+        const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out_.append(esc, sizeof esc);
+      }
+    }
+  }
+  out_.append(s.data() + run, s.size() - run);
+  out_.push_back('"');
+}
+
+const boost::json::value* find(const boost::json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it == o.end() ? nullptr : &it->value();
+}
+
+std::optional<uint64_t> as_uint(const boost::json::value& v) {
+  if (const auto* u = v.if_uint64()) {
+    return *u;
+  }
+  if (const auto* i = v.if_int64()) {
+    if (*i >= 0) {
+      return static_cast<uint64_t>(*i);
+    }
+    return std::nullopt;
+  }
+  if (const auto* d = v.if_double()) {
+    if (*d >= 0 && *d < 18446744073709551616.0 && std::trunc(*d) == *d) {
+      return static_cast<uint64_t>(*d);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> as_int(const boost::json::value& v) {
+  if (const auto* i = v.if_int64()) {
+    return *i;
+  }
+  if (const auto* u = v.if_uint64()) {
+    if (*u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return static_cast<int64_t>(*u);
+    }
+    return std::nullopt;
+  }
+  if (const auto* d = v.if_double()) {
+    if (*d >= -9223372036854775808.0 && *d < 9223372036854775808.0 && std::trunc(*d) == *d) {
+      return static_cast<int64_t>(*d);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> as_number(const boost::json::value& v) {
+  if (const auto* d = v.if_double()) {
+    return *d;
+  }
+  if (const auto* i = v.if_int64()) {
+    return static_cast<double>(*i);
+  }
+  if (const auto* u = v.if_uint64()) {
+    return static_cast<double>(*u);
+  }
+  return std::nullopt;
+}
+
+}  // namespace heimdall::dialects::anthropic_detail

@@ -1,0 +1,258 @@
+// The Message object (anthropic.md §3) in both directions.
+#include "dialects/anthropic_content.hpp"
+#include "dialects/anthropic_internal.hpp"
+#include "dialects/anthropic_json.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+
+#include <random>
+#include <string>
+#include <utility>
+
+namespace heimdall::dialects::anthropic_detail {
+
+using schema::CanonicalResponse;
+using schema::Error;
+using schema::StopReason;
+
+std::string_view stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::EndTurn:
+      return "end_turn";
+    case StopReason::MaxTokens:
+      return "max_tokens";
+    case StopReason::StopSequence:
+      return "stop_sequence";
+    case StopReason::ToolUse:
+      return "tool_use";
+    case StopReason::PauseTurn:
+      return "pause_turn";
+    case StopReason::Refusal:
+      return "refusal";
+    case StopReason::ContextWindowExceeded:
+      return "model_context_window_exceeded";
+  }
+  return "end_turn";
+}
+
+std::optional<StopReason> parse_stop_reason(std::string_view name) {
+  if (name == "end_turn") {
+    return StopReason::EndTurn;
+  }
+  if (name == "max_tokens") {
+    return StopReason::MaxTokens;
+  }
+  if (name == "stop_sequence") {
+    return StopReason::StopSequence;
+  }
+  if (name == "tool_use") {
+    return StopReason::ToolUse;
+  }
+  if (name == "pause_turn") {
+    return StopReason::PauseTurn;
+  }
+  if (name == "refusal") {
+    return StopReason::Refusal;
+  }
+  if (name == "model_context_window_exceeded") {
+    return StopReason::ContextWindowExceeded;
+  }
+  return std::nullopt;
+}
+
+std::string message_id(std::string_view id) {
+  constexpr std::string_view kPrefix = "msg_";
+  if (id.substr(0, kPrefix.size()) == kPrefix) {
+    return std::string(id);
+  }
+  std::string out(kPrefix);
+  if (!id.empty()) {
+    out.append(id);
+    return out;
+  }
+  // Unique per response (§6.2: Claude Code misbehaves when ids repeat); not a secret, so a
+  // per-thread PRNG seeded once is enough.
+  static constexpr char kAlphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  for (int i = 0; i < 24; ++i) {
+    out.push_back(kAlphabet[rng() % (sizeof kAlphabet - 1)]);
+  }
+  return out;
+}
+
+void write_usage(JsonWriter& w, const schema::Usage& usage) {
+  w.key("usage");
+  w.begin_object();
+  w.field_uint("input_tokens", usage.input_tokens);
+  w.field_uint("cache_creation_input_tokens", usage.cache_creation_input_tokens);
+  w.field_uint("cache_read_input_tokens", usage.cache_read_input_tokens);
+  w.field_uint("output_tokens", usage.output_tokens);
+  w.end_object();
+}
+
+namespace {
+
+void read_usage(const boost::json::value& v, schema::Usage& usage) {
+  const auto* o = v.if_object();
+  if (o == nullptr) {
+    return;
+  }
+  auto read = [&](std::string_view key, uint64_t& slot) {
+    if (const auto* n = find(*o, key)) {
+      if (auto u = as_uint(*n)) {
+        slot = *u;
+      }
+    }
+  };
+  read("input_tokens", usage.input_tokens);
+  read("output_tokens", usage.output_tokens);
+  read("cache_read_input_tokens", usage.cache_read_input_tokens);
+  read("cache_creation_input_tokens", usage.cache_creation_input_tokens);
+  if (const auto* d = find(*o, "output_tokens_details"); d != nullptr && d->is_object()) {
+    if (const auto* t = find(d->get_object(), "thinking_tokens")) {
+      if (auto u = as_uint(*t)) {
+        usage.reasoning_tokens = *u;
+      }
+    }
+  }
+}
+
+Error bad_upstream(std::string message) {
+  return Error::make(schema::ErrorCode::BadGateway, "invalid upstream response: " + message);
+}
+
+}  // namespace
+
+void read_usage_into(const boost::json::value& v, schema::Usage& usage) { read_usage(v, usage); }
+
+schema::Result<CanonicalResponse> decode_response(std::string_view body,
+                                                  const TranslationContext& ctx) {
+  unsigned char initial[4096];
+  boost::json::monotonic_resource arena(initial, sizeof initial);
+  boost::json::parse_options opts;
+  opts.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  const boost::json::value root = boost::json::parse(body, ec, &arena, opts);
+  if (ec) {
+    return bad_upstream(ec.message());
+  }
+  const auto* o = root.if_object();
+  if (o == nullptr) {
+    return bad_upstream("expected a JSON object");
+  }
+  if (const auto* t = find(*o, "type");
+      t != nullptr && t->is_string() && t->get_string() == "error") {
+    // An error body that arrived with a 2xx status: treat it like decode_error would.
+    return decode_error(0, body);
+  }
+  CanonicalResponse resp;
+  for (const auto& kv : *o) {
+    const std::string_view k = kv.key();
+    const auto& v = kv.value();
+    if (k == "id") {
+      if (const auto* s = v.if_string()) {
+        resp.id = *s;
+      }
+    } else if (k == "model") {
+      if (const auto* s = v.if_string()) {
+        resp.model = *s;
+      }
+    } else if (k == "content") {
+      const auto* arr = v.if_array();
+      if (arr == nullptr) {
+        return bad_upstream("content: Input should be a valid list");
+      }
+      const Path path{nullptr, "content", 0};
+      resp.content.reserve(arr->size());
+      for (size_t i = 0; i < arr->size(); ++i) {
+        auto block = decode_block((*arr)[i], path.at(i));
+        if (!block) {
+          return bad_upstream(block.error().message);
+        }
+        if (block->type == schema::BlockType::ToolUse) {
+          if (auto it = ctx.tool_name_restore.find(block->name);
+              it != ctx.tool_name_restore.end()) {
+            block->name = it->second;
+          }
+        }
+        resp.content.push_back(std::move(*block));
+      }
+    } else if (k == "stop_reason") {
+      if (const auto* s = v.if_string()) {
+        resp.stop_reason = parse_stop_reason(*s);
+        if (!resp.stop_reason) {
+          resp.extra["stop_reason"] = v;  // a reason newer than this codec: keep the word
+        }
+      }
+    } else if (k == "stop_sequence") {
+      if (const auto* s = v.if_string()) {
+        resp.stop_sequence = std::string(*s);
+      }
+    } else if (k == "usage") {
+      read_usage(v, resp.usage);
+      // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
+      if (const auto* uo = v.if_object()) {
+        for (const auto& u : *uo) {
+          const std::string_view uk = u.key();
+          if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
+              uk != "cache_creation_input_tokens" && !u.value().is_null()) {
+            auto& slot = resp.extra["usage"];
+            if (!slot.is_object()) {
+              slot.emplace_object();
+            }
+            slot.get_object()[uk] = u.value();
+          }
+        }
+      }
+    } else if (k == "type" || k == "role") {
+      continue;
+    } else {
+      resp.extra[k] = v;  // container, stop_details, context_management, …
+    }
+  }
+  if (resp.model.empty()) {
+    resp.model = ctx.requested_model;
+  }
+  return resp;
+}
+
+std::string encode_response(const CanonicalResponse& resp) {
+  // Only the documented Message members (§3): `extra` holds the upstream dialect's leftovers, which
+  // an Anthropic SDK would not understand. Same-dialect answers are relayed as bytes, not
+  // re-encoded.
+  std::string out;
+  out.reserve(512);
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("id", message_id(resp.id));
+  w.field("type", "message");
+  w.field("role", "assistant");
+  w.field("model", resp.model);
+  w.key("content");
+  w.begin_array();
+  for (const auto& b : resp.content) {
+    if (is_encodable(b, BlockShape::Response)) {
+      encode_block(w, b, BlockShape::Response);
+    }
+  }
+  w.end_array();
+  w.key("stop_reason");
+  if (resp.stop_reason) {
+    w.string(stop_reason_name(*resp.stop_reason));
+  } else {
+    w.null();
+  }
+  w.key("stop_sequence");
+  if (resp.stop_sequence) {
+    w.string(*resp.stop_sequence);
+  } else {
+    w.null();
+  }
+  write_usage(w, resp.usage);
+  w.end_object();
+  return out;
+}
+
+}  // namespace heimdall::dialects::anthropic_detail

@@ -1,0 +1,526 @@
+// Anthropic SSE (anthropic.md §4) ↔ canonical stream events. The canonical stream is shaped after
+// Anthropic's, so both directions are close to 1:1; the work is in the rules of §4.2/§4.3 that SDKs
+// depend on (event names, index order, usage in every message_delta, nothing after an error).
+#include "dialects/anthropic_content.hpp"
+#include "dialects/anthropic_internal.hpp"
+#include "dialects/anthropic_json.hpp"
+#include "schema/sse_event.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+
+#include <string>
+#include <utility>
+
+namespace heimdall::dialects::anthropic_detail {
+
+using schema::BlockType;
+using schema::DeltaType;
+using schema::Error;
+using schema::SseEvent;
+using schema::StreamEvent;
+using schema::StreamEventType;
+
+namespace {
+
+StreamEvent error_event(Error error) {
+  StreamEvent ev;
+  ev.type = StreamEventType::Error;
+  ev.error = std::move(error);
+  return ev;
+}
+
+Error bad_stream(std::string message) {
+  Error e = Error::make(schema::ErrorCode::BadGateway, std::move(message));
+  e.upstream_type = "api_error";
+  return e;
+}
+
+class AnthropicStreamDecoder final : public StreamDecoder {
+ public:
+  explicit AnthropicStreamDecoder(const TranslationContext& ctx)
+      : tool_name_restore_(ctx.tool_name_restore) {}
+
+  // dialects::StreamDecoder
+  void feed(const SseEvent& event, std::vector<StreamEvent>& out) override;
+  void finish(std::vector<StreamEvent>& out) override {
+    if (!done_) {
+      // §6.3 rule 7: a stream that stops without message_stop is an error, not a fake end_turn.
+      out.push_back(error_event(bad_stream("upstream stream ended before completion")));
+      done_ = true;
+    }
+  }
+  bool done() const override { return done_; }
+
+ private:
+  void fail(std::vector<StreamEvent>& out, std::string message) {
+    out.push_back(error_event(bad_stream(std::move(message))));
+    done_ = true;
+  }
+  void on_event(std::string_view name, const boost::json::object& o, std::vector<StreamEvent>& out);
+
+  std::unordered_map<std::string, std::string> tool_name_restore_;
+  schema::Usage usage_;  // cumulative: message_start's counters, overwritten by message_delta's
+  bool done_ = false;
+};
+
+bool is_known_event(std::string_view name) {
+  return name == "message_start" || name == "content_block_start" ||
+         name == "content_block_delta" || name == "content_block_stop" || name == "message_delta" ||
+         name == "message_stop" || name == "error";
+}
+
+void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent>& out) {
+  if (done_) {
+    return;
+  }
+  std::string_view name = event.event;
+  if (name == "ping") {
+    StreamEvent ev;
+    ev.type = StreamEventType::Ping;
+    out.push_back(std::move(ev));
+    return;
+  }
+  // §4.1: new event types may appear; unknown ones are skipped without parsing their data.
+  if (!name.empty() && !is_known_event(name)) {
+    return;
+  }
+  unsigned char initial[2048];
+  boost::json::monotonic_resource arena(initial, sizeof initial);
+  boost::json::parse_options opts;
+  opts.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  const boost::json::value data = boost::json::parse(event.data, ec, &arena, opts);
+  if (ec || !data.is_object()) {
+    fail(out, "invalid JSON in upstream stream event");
+    return;
+  }
+  const auto& o = data.get_object();
+  if (name.empty()) {
+    // Some proxies drop `event:` lines; the JSON type says the same thing.
+    if (const auto* t = find(o, "type"); t != nullptr && t->is_string()) {
+      name = t->get_string();
+    }
+    if (name == "ping") {
+      StreamEvent ev;
+      ev.type = StreamEventType::Ping;
+      out.push_back(std::move(ev));
+      return;
+    }
+    if (!is_known_event(name)) {
+      return;
+    }
+  }
+  on_event(name, o, out);
+}
+
+void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::object& o,
+                                      std::vector<StreamEvent>& out) {
+  StreamEvent ev;
+  auto read_index = [&]() -> bool {
+    const auto* i = find(o, "index");
+    const auto n = i != nullptr ? as_uint(*i) : std::nullopt;
+    if (!n) {
+      fail(out, "upstream stream event without index");
+      return false;
+    }
+    ev.index = static_cast<size_t>(*n);
+    return true;
+  };
+
+  if (name == "message_start") {
+    ev.type = StreamEventType::MessageStart;
+    const auto* m = find(o, "message");
+    if (const auto* mo = m != nullptr ? m->if_object() : nullptr) {
+      if (const auto* id = find(*mo, "id"); id != nullptr && id->is_string()) {
+        ev.id = id->get_string();
+      }
+      if (const auto* model = find(*mo, "model"); model != nullptr && model->is_string()) {
+        ev.model = model->get_string();
+      }
+      if (const auto* u = find(*mo, "usage")) {
+        read_usage_into(*u, usage_);
+      }
+    }
+    ev.usage = usage_;
+  } else if (name == "content_block_start") {
+    ev.type = StreamEventType::BlockStart;
+    if (!read_index()) {
+      return;
+    }
+    const auto* cb = find(o, "content_block");
+    if (cb == nullptr) {
+      fail(out, "content_block_start without content_block");
+      return;
+    }
+    auto block = decode_block(*cb, Path{nullptr, "content_block", 0});
+    if (!block) {
+      fail(out, "invalid upstream content block: " + block.error().message);
+      return;
+    }
+    ev.block = std::move(*block);
+    if (ev.block.type == BlockType::ToolUse) {
+      if (auto it = tool_name_restore_.find(ev.block.name); it != tool_name_restore_.end()) {
+        ev.block.name = it->second;
+      }
+    }
+  } else if (name == "content_block_delta") {
+    ev.type = StreamEventType::BlockDelta;
+    if (!read_index()) {
+      return;
+    }
+    const auto* d = find(o, "delta");
+    const auto* dobj = d != nullptr ? d->if_object() : nullptr;
+    const auto* t = dobj != nullptr ? find(*dobj, "type") : nullptr;
+    if (t == nullptr || !t->is_string()) {
+      fail(out, "content_block_delta without delta type");
+      return;
+    }
+    const std::string_view type = t->get_string();
+    auto take = [&](std::string_view key, DeltaType dt) -> bool {
+      const auto* s = find(*dobj, key);
+      if (s == nullptr || !s->is_string()) {
+        return false;
+      }
+      ev.delta_type = dt;
+      ev.delta = s->get_string();
+      return true;
+    };
+    bool ok = false;
+    if (type == "text_delta") {
+      ok = take("text", DeltaType::Text);
+    } else if (type == "input_json_delta") {
+      ok = take("partial_json", DeltaType::InputJson);
+    } else if (type == "thinking_delta") {
+      ok = take("thinking", DeltaType::Thinking);
+    } else if (type == "signature_delta") {
+      ok = take("signature", DeltaType::Signature);
+    } else if (type == "citations_delta") {
+      if (const auto* c = find(*dobj, "citation"); c != nullptr && c->is_object()) {
+        ev.delta_type = DeltaType::Citation;
+        std::string json;
+        JsonWriter w(json);
+        w.value(*c);
+        ev.delta = std::move(json);
+        ok = true;
+      }
+    } else {
+      return;  // a delta kind newer than this codec: skipped like an unknown event
+    }
+    if (!ok) {
+      fail(out, "malformed upstream " + std::string(type));
+      return;
+    }
+  } else if (name == "content_block_stop") {
+    ev.type = StreamEventType::BlockStop;
+    if (!read_index()) {
+      return;
+    }
+  } else if (name == "message_delta") {
+    ev.type = StreamEventType::MessageDelta;
+    if (const auto* d = find(o, "delta"); d != nullptr && d->is_object()) {
+      const auto& dobj = d->get_object();
+      if (const auto* sr = find(dobj, "stop_reason"); sr != nullptr && sr->is_string()) {
+        ev.stop_reason = parse_stop_reason(sr->get_string());
+      }
+      if (const auto* ss = find(dobj, "stop_sequence"); ss != nullptr && ss->is_string()) {
+        ev.stop_sequence = std::string(ss->get_string());
+      }
+    }
+    if (const auto* u = find(o, "usage")) {
+      read_usage_into(*u, usage_);
+    }
+    ev.usage = usage_;
+  } else if (name == "message_stop") {
+    ev.type = StreamEventType::MessageStop;
+    done_ = true;
+  } else {  // "error"
+    std::string_view type = "api_error", message = "upstream stream error";
+    if (const auto* e = find(o, "error"); e != nullptr && e->is_object()) {
+      const auto& eo = e->get_object();
+      if (const auto* t = find(eo, "type"); t != nullptr && t->is_string()) {
+        type = t->get_string();
+      }
+      if (const auto* m = find(eo, "message"); m != nullptr && m->is_string()) {
+        message = m->get_string();
+      }
+    }
+    ev = error_event(error_from_type(type, message));
+    done_ = true;
+  }
+  out.push_back(std::move(ev));
+}
+
+// --- encoder ------------------------------------------------------------------------------------
+
+class AnthropicStreamEncoder final : public StreamEncoder {
+ public:
+  explicit AnthropicStreamEncoder(const StreamEncoderOptions& options) : model_(options.model) {}
+
+  // dialects::StreamEncoder
+  void encode(const StreamEvent& event, std::string& out) override;
+
+ private:
+  void frame(std::string& out, std::string_view name) {
+    schema::append_sse_frame(out, name, json_);
+  }
+  void block_start(const schema::ContentBlock& block, size_t source_index, std::string& out);
+  void delta(std::string_view type, std::string_view key, std::string_view text, std::string& out);
+  void close_open_block(std::string& out);
+
+  std::string model_;
+  std::string json_;   // the frame being built; reused so steady-state encoding does not allocate
+  bool open_ = false;  // a block is open and being written
+  bool skipping_ = false;   // a block is open that this dialect cannot show (e.g. an image)
+  size_t open_source_ = 0;  // its canonical index
+  size_t open_index_ = 0;   // its index on the wire (dropped blocks leave no gap, §4.2)
+  size_t next_index_ = 0;
+  std::string pending_signature_;  // a signature that came with the block start, sent before stop
+  bool done_ = false;
+};
+
+bool stream_encodable(const schema::ContentBlock& b) {
+  switch (b.type) {
+    case BlockType::Text:
+    case BlockType::Thinking:
+    case BlockType::ToolUse:
+    case BlockType::RedactedThinking:
+      return true;
+    case BlockType::Opaque:
+      return is_encodable(b, BlockShape::Response);
+    default:
+      return false;
+  }
+}
+
+void AnthropicStreamEncoder::delta(std::string_view type, std::string_view key,
+                                   std::string_view text, std::string& out) {
+  json_.clear();
+  JsonWriter w(json_);
+  w.begin_object();
+  w.field("type", "content_block_delta");
+  w.field_uint("index", open_index_);
+  w.key("delta");
+  w.begin_object();
+  w.field("type", type);
+  if (key == "citation") {
+    w.key(key);
+    w.raw_json(text);
+  } else {
+    w.field(key, text);
+  }
+  w.end_object();
+  w.end_object();
+  frame(out, "content_block_delta");
+}
+
+void AnthropicStreamEncoder::close_open_block(std::string& out) {
+  if (!open_) {
+    return;
+  }
+  open_ = false;
+  if (skipping_) {
+    skipping_ = false;
+    return;
+  }
+  if (!pending_signature_.empty()) {
+    delta("signature_delta", "signature", pending_signature_, out);
+    pending_signature_.clear();
+  }
+  json_.clear();
+  JsonWriter w(json_);
+  w.begin_object();
+  w.field("type", "content_block_stop");
+  w.field_uint("index", open_index_);
+  w.end_object();
+  frame(out, "content_block_stop");
+}
+
+void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t source_index,
+                                         std::string& out) {
+  close_open_block(out);  // the canonical invariant says it is closed; a lenient decoder may not
+  open_ = true;
+  open_source_ = source_index;
+  if (!stream_encodable(b)) {
+    skipping_ = true;
+    return;
+  }
+  open_index_ = next_index_++;
+  json_.clear();
+  JsonWriter w(json_);
+  w.begin_object();
+  w.field("type", "content_block_start");
+  w.field_uint("index", open_index_);
+  w.key("content_block");
+  // Blocks start empty and fill through deltas (§4.1); content that a decoder put in the start
+  // event is sent as a first delta so the SDK's accumulator sees it.
+  switch (b.type) {
+    case BlockType::Text:
+      w.raw_json(R"({"type":"text","text":""})");
+      break;
+    case BlockType::Thinking:
+      w.raw_json(R"({"type":"thinking","thinking":"","signature":""})");
+      pending_signature_ = b.signature;
+      break;
+    case BlockType::ToolUse:
+      w.begin_object();
+      w.field("type", "tool_use");
+      w.field("id", b.id);
+      w.field("name", b.name);
+      w.key("input");
+      w.raw_json("{}");
+      w.end_object();
+      break;
+    default:
+      // redacted_thinking and server-tool results arrive complete (§4.1).
+      encode_block(w, b, BlockShape::Response);
+      break;
+  }
+  w.end_object();
+  frame(out, "content_block_start");
+
+  if (b.type == BlockType::Text && !b.text.empty()) {
+    delta("text_delta", "text", b.text, out);
+  } else if (b.type == BlockType::Thinking && !b.text.empty()) {
+    delta("thinking_delta", "thinking", b.text, out);
+  } else if (b.type == BlockType::ToolUse) {
+    const auto* in = b.input.if_object();
+    if (in != nullptr && !in->empty()) {
+      std::string args;
+      JsonWriter aw(args);
+      aw.value(b.input);
+      delta("input_json_delta", "partial_json", args, out);
+    }
+  }
+}
+
+void AnthropicStreamEncoder::encode(const StreamEvent& event, std::string& out) {
+  if (done_) {
+    return;  // §4.3 rule 8: nothing after message_stop or error
+  }
+  switch (event.type) {
+    case StreamEventType::MessageStart: {
+      json_.clear();
+      JsonWriter w(json_);
+      w.begin_object();
+      w.field("type", "message_start");
+      w.key("message");
+      w.begin_object();
+      w.field("id", message_id(event.id));
+      w.field("type", "message");
+      w.field("role", "assistant");
+      w.field("model", model_.empty() ? std::string_view{event.model} : std::string_view{model_});
+      w.key("content");
+      w.raw_json("[]");
+      w.key("stop_reason");
+      w.null();
+      w.key("stop_sequence");
+      w.null();
+      write_usage(w, event.usage);
+      w.end_object();
+      w.end_object();
+      frame(out, "message_start");
+      break;
+    }
+    case StreamEventType::BlockStart:
+      block_start(event.block, event.index, out);
+      break;
+    case StreamEventType::BlockDelta:
+      if (!open_ || skipping_ || event.index != open_source_) {
+        break;
+      }
+      switch (event.delta_type) {
+        case schema::DeltaType::Text:
+          delta("text_delta", "text", event.delta, out);
+          break;
+        case schema::DeltaType::InputJson:
+          delta("input_json_delta", "partial_json", event.delta, out);
+          break;
+        case schema::DeltaType::Thinking:
+          delta("thinking_delta", "thinking", event.delta, out);
+          break;
+        case schema::DeltaType::Signature:
+          pending_signature_.clear();  // the streamed one wins over one from the block start
+          delta("signature_delta", "signature", event.delta, out);
+          break;
+        case schema::DeltaType::Citation:
+          if (!event.delta.empty()) {
+            delta("citations_delta", "citation", event.delta, out);
+          }
+          break;
+      }
+      break;
+    case StreamEventType::BlockStop:
+      if (open_ && event.index == open_source_) {
+        close_open_block(out);
+      }
+      break;
+    case StreamEventType::MessageDelta: {
+      close_open_block(out);
+      json_.clear();
+      JsonWriter w(json_);
+      w.begin_object();
+      w.field("type", "message_delta");
+      w.key("delta");
+      w.begin_object();
+      // §8.6 #67: the final message_delta always names a stop reason.
+      w.field("stop_reason",
+              stop_reason_name(event.stop_reason.value_or(schema::StopReason::EndTurn)));
+      w.key("stop_sequence");
+      if (event.stop_sequence) {
+        w.string(*event.stop_sequence);
+      } else {
+        w.null();
+      }
+      w.end_object();
+      // §4.2: the TS accumulator reads usage.output_tokens unconditionally; the other counters
+      // overwrite when present, which lets a translated stream report input tokens only known now.
+      const schema::Usage& u = event.usage;
+      w.key("usage");
+      w.begin_object();
+      if (u.input_tokens != 0) {
+        w.field_uint("input_tokens", u.input_tokens);
+      }
+      if (u.cache_creation_input_tokens != 0) {
+        w.field_uint("cache_creation_input_tokens", u.cache_creation_input_tokens);
+      }
+      if (u.cache_read_input_tokens != 0) {
+        w.field_uint("cache_read_input_tokens", u.cache_read_input_tokens);
+      }
+      w.field_uint("output_tokens", u.output_tokens);
+      w.end_object();
+      w.end_object();
+      frame(out, "message_delta");
+      break;
+    }
+    case StreamEventType::MessageStop:
+      close_open_block(out);
+      schema::append_sse_frame(out, "message_stop", R"({"type":"message_stop"})");
+      done_ = true;
+      break;
+    case StreamEventType::Ping:
+      schema::append_sse_frame(out, "ping", R"({"type":"ping"})");
+      break;
+    case StreamEventType::Error: {
+      json_.clear();
+      JsonWriter w(json_);
+      write_error_head(w, event.error);
+      w.end_object();
+      frame(out, "error");
+      done_ = true;
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<StreamDecoder> make_stream_decoder(const TranslationContext& ctx) {
+  return std::make_unique<AnthropicStreamDecoder>(ctx);
+}
+
+std::unique_ptr<StreamEncoder> make_stream_encoder(const StreamEncoderOptions& options) {
+  return std::make_unique<AnthropicStreamEncoder>(options);
+}
+
+}  // namespace heimdall::dialects::anthropic_detail

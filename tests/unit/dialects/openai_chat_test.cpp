@@ -109,6 +109,7 @@ TEST(OpenAiChatGoldenTest, RoundTripsEveryCase) {
         EXPECT_EQ(read_file(dir / "events.txt"), test::dump_events(events)) << name;
       }
       std::string encoded = encode_stream(events, /*include_usage=*/true);
+      test::write_missing_golden(dir / "expected_stream.sse", encoded);
       fs::path want = test::exists(dir / "expected_stream.sse") ? dir / "expected_stream.sse"
                                                                 : dir / "stream.sse";
       expect_same_sse(read_file(want), encoded, name + "/stream");

@@ -9,6 +9,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -30,6 +32,16 @@ inline std::string read_file(const std::filesystem::path& p) {
 }
 
 inline bool exists(const std::filesystem::path& p) { return std::filesystem::exists(p); }
+
+// With HEIMDALL_WRITE_GOLDENS=1 in the environment, writes `text` to a golden file that does not
+// exist yet, so a new case's expected output can be produced once and then reviewed by hand.
+inline void write_missing_golden(const std::filesystem::path& p, std::string_view text) {
+  const char* flag = std::getenv("HEIMDALL_WRITE_GOLDENS");
+  if (flag == nullptr || std::string_view(flag) != "1" || std::filesystem::exists(p)) {
+    return;
+  }
+  std::ofstream(p, std::ios::binary) << text;
+}
 
 // Case folders under `dir`, sorted, so failures are reported in a stable order.
 inline std::vector<std::filesystem::path> case_dirs(const std::filesystem::path& dir) {

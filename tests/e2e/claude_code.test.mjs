@@ -136,7 +136,8 @@ describe('recorded Claude Code request survives the fast path', { ...OPTS, skip:
       for (const k of ['host', 'content-length', 'connection', 'accept-encoding', 'transfer-encoding']) delete headers[k];
       headers['x-api-key'] = 'sk-e2e';
       delete headers.authorization;
-      const r = await fetch(`${env.anthropicBaseURL}${original.path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const target = original.query ? `${original.path}?${original.query}` : original.path;
+      const r = await fetch(`${env.anthropicBaseURL}${target}`, { method: 'POST', headers, body: JSON.stringify(body) });
       assert.equal(r.status, 200, await r.clone().text());
       assert.match(r.headers.get('content-type') ?? '', /^text\/event-stream/);
       const events = h.parseSSE(await r.text()).filter((e) => e.event !== 'ping');

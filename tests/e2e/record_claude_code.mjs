@@ -42,14 +42,14 @@ function describeRequest(q, run) {
   }
   let body = null;
   try { body = q.body ? JSON.parse(q.body) : null; } catch { body = q.body; }
-  return { method: q.method, path: q.path, headers, body: scrub(body, run) };
+  return { method: q.method, path: q.path, query: q.query ?? '', headers, body: scrub(body, run) };
 }
 
 function summarize(req) {
   const b = req.body && typeof req.body === 'object' ? req.body : {};
   return {
     method: req.method,
-    path: req.path,
+    path: req.query ? `${req.path}?${req.query}` : req.path,
     anthropic_beta: req.headers['anthropic-beta']?.split(',').map((s) => s.trim()) ?? [],
     anthropic_version: req.headers['anthropic-version'] ?? null,
     user_agent: req.headers['user-agent'] ?? null,

@@ -1,0 +1,533 @@
+// Server and HttpClient against each other over loopback with real sockets: round trips, keep-alive
+// reuse, streaming latency, limits, deadlines, error mapping and graceful stop. Timeouts are small
+// so the suite stays fast; each test asserts what a caller would observe.
+#include "http/client.hpp"
+#include "http/server.hpp"
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace heimdall::http {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using schema::ErrorCode;
+using test::RawConnection;
+using test::run_coro;
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+class ServerClientTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    if (options.workers == 0) {
+      options.workers = 2;
+    }
+    server_ = std::make_unique<Server>(
+        options, [this](Request& req, ResponseWriter& writer) { return handle(req, writer); });
+    server_->start();
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->stop(0ms);
+    }
+  }
+
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + std::string(path);
+  }
+
+  asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> request(
+      HttpClient& client, std::string_view path, std::string method = "GET", std::string body = "",
+      ClientTimeouts timeouts = {}) {
+    ClientRequest req;
+    req.method = std::move(method);
+    req.url = url(path);
+    req.body = std::move(body);
+    req.timeouts = timeouts;
+    req.headers.add("X-Test", "yes");
+    co_return co_await client.send(std::move(req));
+  }
+
+  // The test server's routes.
+  asio::awaitable<void> handle(Request& req, ResponseWriter& writer) {
+    ++handled_;
+    if (req.rejection) {
+      last_rejection_status_ = req.rejection->status;
+      rejected_body_size_ = req.body.size();
+      co_await writer.send(req.rejection->status, {}, req.rejection->message);
+      co_return;
+    }
+    const std::string_view path = req.path();
+    if (path == "/echo") {
+      HeaderList headers;
+      headers.add("Content-Type", "text/plain");
+      headers.add("x-method", req.method);
+      headers.add("x-query", req.query());
+      headers.add("x-saw-test-header", req.headers.get("x-test").value_or("no"));
+      co_await writer.send(200, std::move(headers),
+                           "path=" + std::string(path) + ";body=" + req.body);
+    } else if (path == "/stream") {
+      HeaderList headers;
+      headers.add("content-type", "text/event-stream");
+      EXPECT_TRUE(co_await writer.start_stream(200, std::move(headers)));
+      EXPECT_TRUE(co_await writer.write("data: first\n\n"));
+      co_await sleep_for(stream_pause_);
+      second_write_started_ = true;
+      co_await writer.write("data: second\n\n");
+      co_await writer.finish();
+    } else if (path == "/slow") {
+      co_await sleep_for(400ms);
+      co_await writer.send(200, {}, "late");
+    } else if (path == "/noresponse") {
+      co_return;
+    } else if (path == "/throw") {
+      throw std::runtime_error("handler bug");
+    } else if (path == "/abort") {
+      co_await writer.start_stream(200, {});
+      co_await writer.write("partial");
+      co_await sleep_for(20ms);
+      writer.abort();
+    } else if (path == "/proxy") {
+      // The server installed a client on this worker: relay through it to /echo.
+      ClientRequest up;
+      up.method = "GET";
+      up.url = url("/echo?via=proxy");
+      auto response = co_await worker_client().send(std::move(up));
+      if (!response) {
+        co_await writer.send(502, {}, response.error().message);
+        co_return;
+      }
+      auto body = co_await (*response)->read_all(1 << 20);
+      // Not a conditional expression inside co_await: GCC 12 miscompiles its temporaries.
+      std::string text = body ? std::move(*body) : body.error().message;
+      co_await writer.send(200, {}, std::move(text));
+    } else {
+      co_await writer.send(404, {}, "not found");
+    }
+  }
+
+  std::unique_ptr<Server> server_;
+  std::atomic<int> handled_{0};
+  std::atomic<int> last_rejection_status_{0};
+  std::atomic<size_t> rejected_body_size_{0};
+  std::atomic<bool> second_write_started_{false};
+  std::chrono::milliseconds stream_pause_ = 100ms;
+};
+
+TEST_F(ServerClientTest, GetAndPostRoundTrip) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto get = co_await request(client, "/echo?a=1&b=2");
+    if (!get) {
+      ADD_FAILURE() << get.error().message;
+      co_return;
+    }
+    EXPECT_EQ((*get)->status(), 200);
+    EXPECT_EQ((*get)->headers().get("x-method"), "GET");
+    EXPECT_EQ((*get)->headers().get("x-query"), "a=1&b=2");
+    EXPECT_EQ((*get)->headers().get("x-saw-test-header"), "yes");
+    EXPECT_EQ((*get)->headers().get("content-type"), "text/plain");
+    auto get_body = co_await (*get)->read_all(1024);
+    EXPECT_EQ(get_body.value(), "path=/echo;body=");
+
+    const std::string payload(100'000, 'p');
+    auto post = co_await request(client, "/echo", "POST", payload);
+    if (!post) {
+      ADD_FAILURE() << post.error().message;
+      co_return;
+    }
+    EXPECT_EQ((*post)->headers().get("x-method"), "POST");
+    auto post_body = co_await (*post)->read_all(1 << 20);
+    EXPECT_EQ(post_body.value(), "path=/echo;body=" + payload);
+  });
+}
+
+TEST_F(ServerClientTest, KeepAliveReusesOneConnection) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    for (int i = 0; i < 5; ++i) {
+      auto response = co_await request(client, "/echo", "POST", "n=" + std::to_string(i));
+      if (!response) {
+        ADD_FAILURE() << response.error().message;
+        co_return;
+      }
+      auto body = co_await (*response)->read_all(1024);
+      EXPECT_EQ(body.value(), "path=/echo;body=n=" + std::to_string(i));
+    }
+    EXPECT_EQ(client.stats().connections_opened, 1u);
+    EXPECT_EQ(client.stats().connections_reused, 4u);
+  });
+}
+
+TEST_F(ServerClientTest, UnreadBodyClosesConnectionInsteadOfPooling) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    {
+      auto response = co_await request(client, "/stream");
+      EXPECT_TRUE(response.has_value());
+    }  // dropped mid-stream: cancels it
+    auto again = co_await request(client, "/echo");
+    EXPECT_TRUE(again.has_value());
+    EXPECT_EQ(client.stats().connections_opened, 2u);
+  });
+}
+
+TEST_F(ServerClientTest, StreamPiecesArriveBeforeTheStreamEnds) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/stream");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    EXPECT_EQ((*response)->status(), 200);
+    EXPECT_EQ((*response)->headers().get("transfer-encoding"), "chunked");
+    auto first = co_await (*response)->read_some();
+    EXPECT_EQ(first.value(), "data: first\n\n");
+    // The handler pauses 100 ms before its second write: seeing the first piece now proves the
+    // client hands data over as it arrives rather than waiting for more.
+    EXPECT_FALSE(second_write_started_.load());
+    std::string rest;
+    for (;;) {
+      auto piece = co_await (*response)->read_some();
+      if (!piece) {
+        ADD_FAILURE() << piece.error().message;
+        co_return;
+      }
+      if (piece->empty()) {
+        break;
+      }
+      rest.append(*piece);
+    }
+    EXPECT_TRUE(second_write_started_.load());
+    EXPECT_EQ(rest, "data: second\n\n");
+    response->reset();
+    // The chunked body was read to its end: the connection went back to the pool.
+    auto again = co_await request(client, "/echo");
+    EXPECT_TRUE(again.has_value());
+    EXPECT_EQ(client.stats().connections_opened, 1u);
+  });
+}
+
+TEST_F(ServerClientTest, BodyOverLimitIsRejectedWith413AndClosed) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/echo", "POST", std::string(4096, 'x'));
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    EXPECT_EQ((*response)->status(), 413);
+    EXPECT_EQ((*response)->headers().get("connection"), "close");
+    auto body = co_await (*response)->read_all(1024);
+    EXPECT_NE(body.value().find("request body exceeds the 1024 bytes limit"), std::string::npos)
+        << body.value();
+    response->reset();
+    // Within the limit still works, on a new connection (the rejected one was closed).
+    auto ok = co_await request(client, "/echo", "POST", std::string(1000, 'y'));
+    EXPECT_EQ(ok.value()->status(), 200);
+    EXPECT_EQ(client.stats().connections_opened, 2u);
+  });
+  EXPECT_EQ(last_rejection_status_.load(), 413);
+  EXPECT_EQ(rejected_body_size_.load(), 0u);
+}
+
+TEST_F(ServerClientTest, ChunkedBodyOverLimitIsRejectedWith413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  RawConnection conn(server_->port());
+  conn.write("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const std::string chunk(800, 'z');
+  conn.write("320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n");
+  const std::string reply = conn.read_until_close();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
+  EXPECT_TRUE(conn.closed_by_peer());
+  EXPECT_EQ(last_rejection_status_.load(), 413);
+}
+
+TEST_F(ServerClientTest, HeaderOverLimitIsRejectedWith431) {
+  ServerOptions options;
+  options.max_header_bytes = 1024;
+  start(options);
+  RawConnection conn(server_->port());
+  conn.write("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'h') + "\r\n\r\n");
+  const std::string reply = conn.read_until_close();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply;
+  EXPECT_EQ(last_rejection_status_.load(), 431);
+}
+
+TEST_F(ServerClientTest, MalformedRequestIsRejectedWith400) {
+  start();
+  RawConnection conn(server_->port());
+  conn.write("GET /echo HTTP/1.1\r\nHost x\r\n\r\n");
+  const std::string reply = conn.read_until_close();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_EQ(last_rejection_status_.load(), 400);
+}
+
+TEST_F(ServerClientTest, PipelinedRequestsAreAnsweredInOrder) {
+  start();
+  RawConnection conn(server_->port());
+  conn.write(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\ntwo"
+      "GET /echo?last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string reply = conn.read_until_close();
+  const size_t one = reply.find("body=one");
+  const size_t two = reply.find("body=two");
+  const size_t last = reply.find("x-query: last");
+  ASSERT_NE(one, std::string::npos) << reply;
+  ASSERT_NE(two, std::string::npos) << reply;
+  ASSERT_NE(last, std::string::npos) << reply;
+  EXPECT_LT(one, two);
+  EXPECT_LT(two, last);
+  EXPECT_TRUE(conn.closed_by_peer());
+}
+
+TEST_F(ServerClientTest, SlowHeaderIsCutOffAtHeaderTimeout) {
+  ServerOptions options;
+  options.header_timeout = 200ms;
+  start(options);
+  RawConnection conn(server_->port());
+  const auto started = std::chrono::steady_clock::now();
+  conn.write("GET /echo HTTP/1.1\r\nHost: x\r\n");  // and then nothing: a slowloris client
+  const std::string reply = conn.read_until_close();
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(conn.closed_by_peer());
+  EXPECT_TRUE(reply.empty()) << reply;
+  EXPECT_GE(elapsed, 150ms);
+  EXPECT_LT(elapsed, 2s);
+  EXPECT_EQ(handled_.load(), 0);
+}
+
+TEST_F(ServerClientTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = 150ms;
+  start(options);
+  RawConnection conn(server_->port());
+  const auto started = std::chrono::steady_clock::now();
+  conn.write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string reply = conn.read_until_close();
+  EXPECT_TRUE(conn.closed_by_peer());
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
+}
+
+TEST_F(ServerClientTest, StalePooledConnectionIsReplaced) {
+  ServerOptions options;
+  options.idle_timeout = 100ms;
+  start(options);
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto first = co_await request(client, "/echo");
+    EXPECT_EQ((co_await first.value()->read_all(1024)).value(), "path=/echo;body=");
+    first.value().reset();
+    co_await sleep_for(300ms);  // the server closes the idle pooled connection meanwhile
+    auto second = co_await request(client, "/echo", "POST", "again");
+    if (!second) {
+      ADD_FAILURE() << second.error().message;
+      co_return;
+    }
+    EXPECT_EQ((co_await (*second)->read_all(1024)).value(), "path=/echo;body=again");
+    EXPECT_EQ(client.stats().connections_opened, 2u);
+  });
+}
+
+TEST_F(ServerClientTest, HandlerWithoutResponseGets500) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto silent = co_await request(client, "/noresponse");
+    EXPECT_EQ(silent.value()->status(), 500);
+    auto thrown = co_await request(client, "/throw");
+    EXPECT_EQ(thrown.value()->status(), 500);
+  });
+}
+
+TEST_F(ServerClientTest, AbortMidStreamIsBadGatewayForTheClient) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/abort");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    auto first = co_await (*response)->read_some();
+    EXPECT_EQ(first.value(), "partial");
+    auto next = co_await (*response)->read_some();
+    if (next.has_value()) {
+      ADD_FAILURE() << "expected an error";
+      co_return;
+    }
+    EXPECT_EQ(next.error().code, ErrorCode::BadGateway);
+  });
+}
+
+TEST_F(ServerClientTest, HandlerCanUseTheWorkerClient) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/proxy");
+    EXPECT_EQ(response.value()->status(), 200);
+    EXPECT_EQ((co_await response.value()->read_all(1024)).value(), "path=/echo;body=");
+  });
+}
+
+TEST(HttpClientTest, WorkerClientThrowsWhenNoneInstalled) {
+  EXPECT_THROW(worker_client(), std::logic_error);
+}
+
+TEST(HttpClientTest, ConnectRefusedIsUnavailable) {
+  // Bind a port and release it, so nothing listens there.
+  uint16_t port = 0;
+  {
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    port = acceptor.local_endpoint().port();
+  }
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    ClientRequest req;
+    req.url = "http://127.0.0.1:" + std::to_string(port) + "/x";
+    auto response = co_await client.send(std::move(req));
+    if (response.has_value()) {
+      ADD_FAILURE() << "expected an error";
+      co_return;
+    }
+    EXPECT_EQ(response.error().code, ErrorCode::Unavailable) << response.error().message;
+  });
+}
+
+TEST(HttpClientTest, BadUrlIsInvalidArgument) {
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    for (const char* url : {"not a url", "ftp://example.com/", "/relative/only"}) {
+      ClientRequest req;
+      req.url = url;
+      auto response = co_await client.send(std::move(req));
+      EXPECT_FALSE(response.has_value()) << url;
+      if (!response) {
+        EXPECT_EQ(response.error().code, ErrorCode::InvalidArgument) << url;
+      }
+    }
+  });
+}
+
+TEST_F(ServerClientTest, FirstByteTimeoutIsDeadlineExceeded) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    ClientTimeouts timeouts;
+    timeouts.first_byte = 100ms;
+    const auto started = std::chrono::steady_clock::now();
+    auto response = co_await request(client, "/slow", "GET", "", timeouts);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (response.has_value()) {
+      ADD_FAILURE() << "expected an error";
+      co_return;
+    }
+    EXPECT_EQ(response.error().code, ErrorCode::DeadlineExceeded) << response.error().message;
+    EXPECT_LT(elapsed, 350ms);
+  });
+}
+
+TEST_F(ServerClientTest, BodyIdleTimeoutIsDeadlineExceeded) {
+  stream_pause_ = 500ms;
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    ClientTimeouts timeouts;
+    timeouts.idle = 100ms;
+    auto response = co_await request(client, "/stream", "GET", "", timeouts);
+    EXPECT_EQ((co_await response.value()->read_some()).value(), "data: first\n\n");
+    auto next = co_await response.value()->read_some();
+    if (next.has_value()) {
+      ADD_FAILURE() << "expected an error";
+      co_return;
+    }
+    EXPECT_EQ(next.error().code, ErrorCode::DeadlineExceeded) << next.error().message;
+  });
+}
+
+TEST_F(ServerClientTest, GracefulStopLetsAnInFlightStreamFinish) {
+  stream_pause_ = 300ms;
+  start();
+  std::thread stopper;
+  std::chrono::steady_clock::duration stop_took{};
+  std::string body;
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/stream");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    auto first = co_await (*response)->read_some();
+    body.append(first.value());
+    // Stop while the stream is in flight, from another thread as a signal watcher would.
+    stopper = std::thread([&] {
+      const auto started = std::chrono::steady_clock::now();
+      server_->stop(5s);
+      stop_took = std::chrono::steady_clock::now() - started;
+    });
+    for (;;) {
+      auto piece = co_await (*response)->read_some();
+      if (!piece) {
+        ADD_FAILURE() << piece.error().message;
+        co_return;
+      }
+      if (piece->empty()) {
+        break;
+      }
+      body.append(*piece);
+    }
+  });
+  stopper.join();
+  EXPECT_EQ(body, "data: first\n\ndata: second\n\n");
+  // It waited for the stream, but not for the whole grace period.
+  EXPECT_GE(stop_took, 150ms);
+  EXPECT_LT(stop_took, 3s);
+  // And it no longer accepts connections.
+  EXPECT_THROW(RawConnection{server_->port()}, boost::system::system_error);
+}
+
+TEST_F(ServerClientTest, StopClosesIdleKeepAliveConnectionsAtOnce) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/echo");
+    EXPECT_TRUE((co_await response.value()->read_all(1024)).has_value());
+  });
+  const auto started = std::chrono::steady_clock::now();
+  server_->stop(5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+}
+
+}  // namespace
+}  // namespace heimdall::http

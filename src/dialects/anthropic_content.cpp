@@ -386,9 +386,10 @@ bool is_encodable(const ContentBlock& b, BlockShape shape) {
       // gets Anthropic's own error), another dialect's empty parts are just absent content.
       return shape != BlockShape::RequestOtherDialect || !b.text.empty();
     case BlockType::Thinking:
-      // An unsigned thinking block cannot be verified by Anthropic and is rejected (§6.9): it is
-      // another model family's reasoning. Signature-only blocks (empty text) are valid and kept.
-      return !b.signature.empty();
+      // In a request, an unsigned thinking block cannot be verified by Anthropic and is rejected
+      // (§6.9): it is another model family's reasoning. Signature-only blocks (empty text) are
+      // valid and kept. A response shows another model's reasoning with signature "" (§6.2).
+      return shape == BlockShape::Response || !b.signature.empty();
     case BlockType::Opaque:
       // Raw JSON of another dialect means nothing here; responses carry no origin, so an object
       // with a string `type` is taken as an Anthropic block (server tools, §3).

@@ -212,7 +212,8 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       resp.extra[k] = v;  // container, stop_details, context_management, …
     }
   }
-  if (resp.model.empty()) {
+  // The caller sees the model it asked for (codec.hpp), like every dialect's decoder does.
+  if (!ctx.requested_model.empty()) {
     resp.model = ctx.requested_model;
   }
   return resp;

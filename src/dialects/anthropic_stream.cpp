@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace heimdall::dialects::anthropic_detail {
@@ -39,7 +40,7 @@ Error bad_stream(std::string message) {
 class AnthropicStreamDecoder final : public StreamDecoder {
  public:
   explicit AnthropicStreamDecoder(const TranslationContext& ctx)
-      : tool_name_restore_(ctx.tool_name_restore) {}
+      : requested_model_(ctx.requested_model), tool_name_restore_(ctx.tool_name_restore) {}
 
   // dialects::StreamDecoder
   void feed(const SseEvent& event, std::vector<StreamEvent>& out) override;
@@ -59,6 +60,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   }
   void on_event(std::string_view name, const boost::json::object& o, std::vector<StreamEvent>& out);
 
+  std::string requested_model_;  // echoed instead of the upstream's model when set
   std::unordered_map<std::string, std::string> tool_name_restore_;
   schema::Usage usage_;  // cumulative: message_start's counters, overwritten by message_delta's
   bool done_ = false;
@@ -141,6 +143,9 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
       if (const auto* u = find(*mo, "usage")) {
         read_usage_into(*u, usage_);
       }
+    }
+    if (!requested_model_.empty()) {
+      ev.model = requested_model_;
     }
     ev.usage = usage_;
   } else if (name == "content_block_start") {

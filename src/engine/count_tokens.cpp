@@ -1,0 +1,93 @@
+// Gateway::count_tokens: Anthropic's own counter for Anthropic-format providers, a documented local
+// estimate (token_estimate.hpp) for the others.
+#include "dialects/codec.hpp"
+#include "engine/body_peek.hpp"
+#include "engine/exchange.hpp"
+#include "engine/gateway.hpp"
+#include "engine/ids.hpp"
+#include "engine/token_estimate.hpp"
+#include "engine/upstream.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace heimdall::engine {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// count_tokens takes the messages request minus its generation settings; Claude Code-style callers
+// send them anyway and the upstream rejects extra inputs (anthropic.md §1.4, checklist 100).
+schema::Result<std::string> count_tokens_body(std::string_view body, std::string_view model) {
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec || !root.is_object()) return schema::Error::invalid("invalid JSON body");
+  auto& request = root.get_object();
+  for (std::string_view field : {"max_tokens", "stream", "stop_sequences", "temperature", "top_p",
+                                 "top_k", "metadata", "service_tier"}) {
+    request.erase(field);
+  }
+  request["model"] = model;
+  return json::serialize(root);
+}
+
+asio::awaitable<void> count_upstream(Exchange& exchange, const SurfaceCall& call,
+                                     const Route& route) {
+  const auto& provider = *route.provider;
+  auto body = count_tokens_body(exchange.request.body, route.model);
+  if (!body) co_return co_await send_error(exchange, body.error());
+  UpstreamRequest upstream;
+  upstream.provider = &provider;
+  upstream.model = route.model;
+  upstream.url = *provider.url(providers::Operation::CountTokens, call.upstream_query);
+  upstream.body = std::move(*body);
+  upstream.headers.add("content-type", "application/json");
+  for (const auto& [name, value] : exchange.request.headers.fields()) {
+    if (provider.forwards_caller_header(name)) upstream.headers.add(name, value);
+  }
+  auto sent =
+      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
+  if (!sent) co_return co_await send_error(exchange, sent.error());
+  auto& response = **sent;
+  if (response.status() >= 400) {
+    co_return co_await send_upstream_error(exchange, provider.dialect(), response);
+  }
+  auto answer = co_await response.read_all(1 << 20);
+  if (!answer) co_return co_await send_error(exchange, answer.error());
+  exchange.status = response.status();
+  auto headers = reply_headers(exchange, "application/json");
+  relay_response_headers(response, headers, true);
+  co_await exchange.writer.send(response.status(), std::move(headers), std::move(*answer));
+}
+
+}  // namespace
+
+asio::awaitable<void> Gateway::count_tokens(http::Request& request, http::ResponseWriter& writer,
+                                            const SurfaceCall& call) const {
+  Exchange exchange(request, writer, *runtime_, call.dialect);
+  co_await [&]() -> asio::awaitable<void> {
+    auto peek = peek_body(request.body);
+    if (!peek) co_return co_await send_error(exchange, peek.error());
+    if (!peek->has_model) {
+      co_return co_await send_error(exchange, schema::Error::invalid("model: Field required"));
+    }
+    auto route = runtime_->resolve(peek->model, call.default_provider);
+    if (!route) co_return co_await send_error(exchange, route.error());
+    exchange.provider = route->provider->name();
+    exchange.model = route->model;
+    if (route->provider->url(providers::Operation::CountTokens, {})) {
+      co_return co_await count_upstream(exchange, call, *route);
+    }
+    auto tokens = estimate_input_tokens(request.body);
+    if (!tokens) co_return co_await send_error(exchange, tokens.error());
+    exchange.status = 200;
+    exchange.usage.input_tokens = *tokens;
+    co_await writer.send(200, reply_headers(exchange, "application/json"),
+                         "{\"input_tokens\":" + std::to_string(*tokens) + "}");
+  }();
+  log_exchange(exchange);
+}
+
+}  // namespace heimdall::engine

@@ -1,0 +1,92 @@
+#include "engine/exchange.hpp"
+
+#include "dialects/codec.hpp"
+#include "engine/ids.hpp"
+#include "engine/upstream.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace heimdall::engine {
+
+namespace asio = boost::asio;
+
+Exchange::Exchange(http::Request& request, http::ResponseWriter& writer, const Runtime& runtime,
+                   schema::Dialect caller)
+    : request(request),
+      writer(writer),
+      runtime(runtime),
+      caller(caller),
+      request_id(make_request_id()) {}
+
+http::HeaderList reply_headers(const Exchange& exchange, std::string_view content_type) {
+  http::HeaderList headers;
+  headers.add("content-type", content_type);
+  headers.add("request-id", exchange.request_id);
+  if (exchange.caller == schema::Dialect::OpenAiChat) {
+    headers.add("x-request-id", exchange.request_id);
+  }
+  return headers;
+}
+
+asio::awaitable<void> send_error(Exchange& exchange, const schema::Error& error) {
+  const auto& codec = dialects::codec_for(exchange.caller);
+  exchange.status = schema::http_status(error);
+  if (exchange.writer.started()) {
+    // After the first byte the status is committed: the dialect's in-stream error frame is the
+    // only way left to tell the caller (anthropic.md §5.3).
+    if (co_await exchange.writer.write(codec.encode_stream_error(error))) {
+      co_await exchange.writer.finish();
+    }
+    co_return;
+  }
+  auto headers = reply_headers(exchange, "application/json");
+  if (error.retry_after) headers.set("retry-after", *error.retry_after);
+  if (!schema::is_retryable(error)) headers.set("x-should-retry", "false");
+  co_await exchange.writer.send(exchange.status, std::move(headers),
+                                codec.encode_error(error, exchange.request_id));
+}
+
+void relay_response_headers(const http::ClientResponse& response, http::HeaderList& out,
+                            bool keep_upstream_ids) {
+  for (const auto& [name, value] : response.headers().fields()) {
+    if (!is_relayed_response_header(name)) continue;
+    if (name == "request-id" || name == "x-request-id") {
+      if (!keep_upstream_ids) continue;
+    }
+    out.set(name, value);
+  }
+}
+
+asio::awaitable<void> send_upstream_error(Exchange& exchange, schema::Dialect provider_dialect,
+                                          http::ClientResponse& response) {
+  constexpr size_t kMaxErrorBody = 1 << 20;
+  auto body = co_await response.read_all(kMaxErrorBody);
+  schema::Error error = dialects::codec_for(provider_dialect)
+                            .decode_error(response.status(), body ? std::string_view(*body) : "");
+  error.upstream_status = response.status();
+  error.provider = exchange.provider;
+  if (auto retry_after = response.headers().get("retry-after")) {
+    error.retry_after = std::string(*retry_after);
+  }
+  const auto& codec = dialects::codec_for(exchange.caller);
+  exchange.status = schema::http_status(error);
+  auto headers = reply_headers(exchange, "application/json");
+  relay_response_headers(response, headers, false);
+  co_await exchange.writer.send(exchange.status, std::move(headers),
+                                codec.encode_error(error, exchange.request_id));
+}
+
+void log_exchange(const Exchange& exchange) {
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - exchange.started);
+  spdlog::debug(
+      "{} {} {} -> {}/{} status={} latency_ms={:.2f} input_tokens={} output_tokens={} "
+      "cache_read_tokens={}",
+      exchange.request_id, exchange.request.method, exchange.request.path(),
+      exchange.provider.empty() ? "-" : exchange.provider,
+      exchange.model.empty() ? "-" : exchange.model, exchange.status,
+      static_cast<double>(elapsed.count()) / 1000.0, exchange.usage.input_tokens,
+      exchange.usage.output_tokens, exchange.usage.cache_read_input_tokens);
+}
+
+}  // namespace heimdall::engine

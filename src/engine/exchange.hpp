@@ -1,0 +1,56 @@
+// Private to engine/: one request/response exchange with the caller, and the replies every path
+// shares (headers, errors in the caller's dialect, upstream errors mapped across dialects).
+#pragma once
+
+#include "engine/runtime.hpp"
+#include "http/client.hpp"
+#include "http/server.hpp"
+#include "schema/error.hpp"
+#include "schema/request.hpp"
+#include "schema/usage.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace heimdall::engine {
+
+struct Exchange {
+  Exchange(http::Request& request, http::ResponseWriter& writer, const Runtime& runtime,
+           schema::Dialect caller);
+
+  http::Request& request;
+  http::ResponseWriter& writer;
+  const Runtime& runtime;
+  schema::Dialect caller;
+  std::string request_id;  // minted per exchange
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Filled in as the request progresses, for the log line.
+  std::string provider;
+  std::string model;
+  int status = 0;
+  schema::Usage usage;
+};
+
+/// content-type plus the gateway's request id (`request-id`; OpenAI callers also get
+/// `x-request-id`, which their SDK reads).
+http::HeaderList reply_headers(const Exchange& exchange, std::string_view content_type);
+
+/// The caller's error body and status, or an in-stream error frame when the stream has begun.
+boost::asio::awaitable<void> send_error(Exchange& exchange, const schema::Error& error);
+
+/// Reads an upstream error response, maps it through the provider's codec, and answers it in the
+/// caller's dialect with the upstream status and its retry hints.
+boost::asio::awaitable<void> send_upstream_error(Exchange& exchange,
+                                                 schema::Dialect provider_dialect,
+                                                 http::ClientResponse& response);
+
+/// Copies the upstream headers a caller should see (ids, rate limits, retry hints).
+void relay_response_headers(const http::ClientResponse& response, http::HeaderList& out,
+                            bool keep_upstream_ids);
+
+/// One info line per finished request: id, route, status, latency and tokens; never content.
+void log_exchange(const Exchange& exchange);
+
+}  // namespace heimdall::engine

@@ -1,0 +1,260 @@
+// Gateway::generate: the same-dialect fast path and the translated path (ARCHITECTURE.md §1, §4).
+#include "dialects/codec.hpp"
+#include "engine/body_peek.hpp"
+#include "engine/exchange.hpp"
+#include "engine/gateway.hpp"
+#include "engine/ids.hpp"
+#include "engine/upstream.hpp"
+#include "engine/usage_observer.hpp"
+#include "http/sse_parser.hpp"
+#include "schema/stream_replay.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace heimdall::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr size_t kMaxResponseBody = 256u << 20;
+
+bool is_event_stream(const http::ClientResponse& response) {
+  auto type = response.headers().get("content-type");
+  return type && type->find("text/event-stream") != std::string_view::npos;
+}
+
+http::HeaderList stream_headers(const Exchange& exchange) {
+  auto headers = reply_headers(exchange, "text/event-stream; charset=utf-8");
+  headers.add("cache-control", "no-cache");
+  return headers;
+}
+
+// Same dialect on both sides: the caller's bytes go upstream with only the model replaced, and the
+// provider's bytes (SSE frames too) come back untouched; usage is read on the way.
+asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, const Route& route,
+                                const BodyPeek& peek) {
+  const auto& provider = *route.provider;
+  UpstreamRequest upstream;
+  upstream.provider = &provider;
+  upstream.model = route.model;
+  upstream.stream = peek.stream;
+  upstream.url = *provider.url(providers::Operation::Generate, call.upstream_query);
+  upstream.body = route.model == peek.model
+                      ? std::move(exchange.request.body)
+                      : splice_model(exchange.request.body, peek, route.model);
+  upstream.headers.add("content-type", "application/json");
+  for (const auto& [name, value] : exchange.request.headers.fields()) {
+    if (provider.forwards_caller_header(name)) upstream.headers.add(name, value);
+  }
+  auto sent =
+      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
+  if (!sent) co_return co_await send_error(exchange, sent.error());
+  auto& response = **sent;
+  if (response.status() >= 400) {
+    co_return co_await send_upstream_error(exchange, provider.dialect(), response);
+  }
+  exchange.status = response.status();
+  UsageObserver usage(provider.dialect());
+  auto headers = reply_headers(exchange, "application/json");
+  relay_response_headers(response, headers, true);
+  if (!is_event_stream(response)) {
+    auto body = co_await response.read_all(kMaxResponseBody);
+    if (!body) co_return co_await send_error(exchange, body.error());
+    usage.observe_body(*body);
+    exchange.usage = usage.usage();
+    if (auto type = response.headers().get("content-type")) headers.set("content-type", *type);
+    co_await exchange.writer.send(response.status(), std::move(headers), std::move(*body));
+    co_return;
+  }
+  headers.set("content-type", "text/event-stream; charset=utf-8");
+  headers.set("cache-control", "no-cache");
+  if (!co_await exchange.writer.start_stream(response.status(), std::move(headers))) co_return;
+  http::SseParser parser;
+  std::vector<schema::SseEvent> events;
+  for (;;) {
+    auto piece = co_await response.read_some();
+    if (!piece) {
+      exchange.usage = usage.usage();
+      co_return co_await send_error(exchange, piece.error());
+    }
+    if (piece->empty()) break;
+    events.clear();
+    parser.feed(*piece, events);
+    for (const auto& event : events) usage.observe_event(event);
+    if (!co_await exchange.writer.write(*piece)) co_return;
+  }
+  exchange.usage = usage.usage();
+  co_await exchange.writer.finish();
+}
+
+void clamp_max_tokens(schema::CanonicalRequest& request, const providers::Provider& provider) {
+  auto cap = provider.max_output_tokens(request.model);
+  if (cap && request.max_tokens && *request.max_tokens > *cap) {
+    // Claude Code asks for 32000 by default; smaller models answer 400 (anthropic.md §6.1).
+    request.max_tokens = cap;
+  }
+}
+
+// Writes canonical events in the caller's dialect; ids and model are the gateway's, not the
+// provider's, so a caller never sees which upstream answered and ids stay unique.
+class EventRelay {
+ public:
+  EventRelay(const Exchange& exchange, const schema::CanonicalRequest& request,
+             std::string requested_model)
+      : encoder_(dialects::codec_for(exchange.caller)
+                     .make_stream_encoder({requested_model, request.include_usage})),
+        requested_model_(std::move(requested_model)) {}
+
+  void encode(std::vector<schema::StreamEvent>& events, std::string& out, schema::Usage& usage) {
+    for (auto& event : events) {
+      if (event.type == schema::StreamEventType::MessageStart) {
+        event.id = make_message_id("msg_");
+        event.model = requested_model_;
+      }
+      if (event.type == schema::StreamEventType::MessageStart ||
+          event.type == schema::StreamEventType::MessageDelta) {
+        usage = event.usage;
+      }
+      encoder_->encode(event, out);
+    }
+  }
+
+ private:
+  std::unique_ptr<dialects::StreamEncoder> encoder_;
+  std::string requested_model_;
+};
+
+asio::awaitable<void> relay_translated_stream(Exchange& exchange, http::ClientResponse& response,
+                                              const dialects::Codec& provider_codec,
+                                              const dialects::TranslationContext& context,
+                                              const schema::CanonicalRequest& request) {
+  if (!co_await exchange.writer.start_stream(200, stream_headers(exchange))) co_return;
+  http::SseParser parser;
+  auto decoder = provider_codec.make_stream_decoder(context);
+  EventRelay relay(exchange, request, context.requested_model);
+  std::vector<schema::SseEvent> frames;
+  std::vector<schema::StreamEvent> events;
+  std::string out;
+  bool upstream_done = false;
+  while (!upstream_done) {
+    frames.clear();
+    events.clear();
+    out.clear();
+    auto piece = co_await response.read_some();
+    if (!piece) {
+      // The upstream broke mid-stream: the caller gets an in-stream error, never a hang.
+      schema::StreamEvent error;
+      error.type = schema::StreamEventType::Error;
+      error.error = piece.error();
+      events.push_back(std::move(error));
+      upstream_done = true;
+    } else if (piece->empty()) {
+      parser.finish(frames);
+      for (const auto& frame : frames) decoder->feed(frame, events);
+      decoder->finish(events);
+      upstream_done = true;
+    } else {
+      parser.feed(*piece, frames);
+      for (const auto& frame : frames) decoder->feed(frame, events);
+      upstream_done = decoder->done();
+    }
+    relay.encode(events, out, exchange.usage);
+    // One write per upstream read: frames decoded together leave together.
+    if (!out.empty() && !co_await exchange.writer.write(out)) co_return;
+  }
+  co_await exchange.writer.finish();
+}
+
+asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,
+                                      const BodyPeek& peek) {
+  const auto& caller_codec = dialects::codec_for(exchange.caller);
+  const auto& provider = *route.provider;
+  const auto& provider_codec = dialects::codec_for(provider.dialect());
+  auto decoded = caller_codec.decode_request(exchange.request.body);
+  if (!decoded) co_return co_await send_error(exchange, decoded.error());
+  schema::CanonicalRequest& request = *decoded;
+  request.model = route.model;
+  clamp_max_tokens(request, provider);
+
+  dialects::TranslationContext context;
+  context.requested_model = peek.model;
+  UpstreamRequest upstream;
+  upstream.provider = &provider;
+  upstream.model = route.model;
+  upstream.stream = request.stream;
+  upstream.url = *provider.url(providers::Operation::Generate, {});
+  upstream.body = provider_codec.encode_request(request, context);
+  upstream.headers.add("content-type", "application/json");
+  auto sent =
+      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
+  if (!sent) co_return co_await send_error(exchange, sent.error());
+  auto& response = **sent;
+  if (response.status() >= 400) {
+    co_return co_await send_upstream_error(exchange, provider.dialect(), response);
+  }
+  exchange.status = 200;
+  if (request.stream && is_event_stream(response)) {
+    co_return co_await relay_translated_stream(exchange, response, provider_codec, context,
+                                               request);
+  }
+  auto body = co_await response.read_all(kMaxResponseBody);
+  if (!body) co_return co_await send_error(exchange, body.error());
+  auto canonical = provider_codec.decode_response(*body, context);
+  if (!canonical) {
+    auto error = canonical.error();
+    error.code = schema::ErrorCode::BadGateway;
+    error.message =
+        "provider '" + provider.name() + "' returned an unreadable response: " + error.message;
+    co_return co_await send_error(exchange, error);
+  }
+  canonical->id = make_message_id("msg_");
+  canonical->model = peek.model;
+  exchange.usage = canonical->usage;
+  if (request.stream) {
+    // The provider answered a stream request with one JSON body: replay it as a stream.
+    if (!co_await exchange.writer.start_stream(200, stream_headers(exchange))) co_return;
+    auto events = schema::replay_as_stream(*canonical);
+    std::string out;
+    EventRelay(exchange, request, peek.model).encode(events, out, exchange.usage);
+    if (co_await exchange.writer.write(out)) co_await exchange.writer.finish();
+    co_return;
+  }
+  co_await exchange.writer.send(200, reply_headers(exchange, "application/json"),
+                                caller_codec.encode_response(*canonical));
+}
+
+}  // namespace
+
+Gateway::Gateway(std::shared_ptr<const Runtime> runtime) : runtime_(std::move(runtime)) {}
+
+asio::awaitable<void> Gateway::generate(http::Request& request, http::ResponseWriter& writer,
+                                        const SurfaceCall& call) const {
+  Exchange exchange(request, writer, *runtime_, call.dialect);
+  co_await [&]() -> asio::awaitable<void> {
+    auto peek = peek_body(request.body);
+    if (!peek) co_return co_await send_error(exchange, peek.error());
+    if (!peek->has_model) {
+      co_return co_await send_error(exchange, schema::Error::invalid("model: Field required"));
+    }
+    auto route = runtime_->resolve(peek->model, call.default_provider);
+    if (!route) co_return co_await send_error(exchange, route.error());
+    exchange.provider = route->provider->name();
+    exchange.model = route->model;
+    if (route->provider->dialect() == call.dialect) {
+      co_await fast_path(exchange, call, *route, *peek);
+    } else {
+      co_await translated_path(exchange, *route, *peek);
+    }
+  }();
+  log_exchange(exchange);
+}
+
+asio::awaitable<void> Gateway::reply_error(http::ResponseWriter& writer, schema::Dialect dialect,
+                                           const schema::Error& error) const {
+  http::Request none;
+  Exchange exchange(none, writer, *runtime_, dialect);
+  co_await send_error(exchange, error);
+}
+
+}  // namespace heimdall::engine

@@ -1,0 +1,65 @@
+#include "engine/usage_observer.hpp"
+
+#include <simdjson.h>
+
+namespace heimdall::engine {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+uint64_t field_u64(od::object& usage, std::string_view key) {
+  uint64_t value = 0;
+  if (usage.find_field_unordered(key).get_uint64().get(value) != simdjson::SUCCESS) return 0;
+  return value;
+}
+
+}  // namespace
+
+void UsageObserver::observe_body(std::string_view json) { read_usage(json, false); }
+
+void UsageObserver::observe_event(const schema::SseEvent& event) {
+  if (event.data.find("\"usage\"") == std::string::npos) return;
+  read_usage(event.data, event.event == "message_start");
+}
+
+void UsageObserver::read_usage(std::string_view json, bool nested_in_message) {
+  thread_local od::parser parser;
+  simdjson::padded_string padded(json);
+  od::document doc;
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return;
+  od::object root;
+  if (doc.get_object().get(root) != simdjson::SUCCESS) return;
+  od::object usage;
+  if (nested_in_message) {
+    od::object message;
+    if (root.find_field_unordered("message").get_object().get(message) != simdjson::SUCCESS) return;
+    if (message.find_field_unordered("usage").get_object().get(usage) != simdjson::SUCCESS) return;
+  } else if (root.find_field_unordered("usage").get_object().get(usage) != simdjson::SUCCESS) {
+    return;
+  }
+  if (dialect_ == schema::Dialect::Anthropic) {
+    // Anthropic counters are cumulative and a message_delta may omit the input ones: keep the
+    // largest value seen for each.
+    usage_.input_tokens = std::max(usage_.input_tokens, field_u64(usage, "input_tokens"));
+    usage_.output_tokens = std::max(usage_.output_tokens, field_u64(usage, "output_tokens"));
+    usage_.cache_read_input_tokens =
+        std::max(usage_.cache_read_input_tokens, field_u64(usage, "cache_read_input_tokens"));
+    usage_.cache_creation_input_tokens = std::max(usage_.cache_creation_input_tokens,
+                                                  field_u64(usage, "cache_creation_input_tokens"));
+    return;
+  }
+  // OpenAI: prompt_tokens includes cached tokens (anthropic.md §3); split them.
+  uint64_t prompt = field_u64(usage, "prompt_tokens");
+  uint64_t cached = 0;
+  od::object details;
+  if (usage.find_field_unordered("prompt_tokens_details").get_object().get(details) ==
+      simdjson::SUCCESS) {
+    cached = field_u64(details, "cached_tokens");
+  }
+  usage_.output_tokens = field_u64(usage, "completion_tokens");
+  usage_.cache_read_input_tokens = std::min(cached, prompt);
+  usage_.input_tokens = prompt - usage_.cache_read_input_tokens;
+}
+
+}  // namespace heimdall::engine

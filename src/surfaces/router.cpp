@@ -1,0 +1,98 @@
+#include "surfaces/router.hpp"
+
+#include "schema/error.hpp"
+
+#include <optional>
+#include <string>
+
+namespace heimdall::surfaces {
+
+namespace asio = boost::asio;
+using schema::Dialect;
+
+namespace {
+
+struct Surface {
+  Dialect dialect;
+  std::string_view default_provider;
+  std::string_view rest;  // the path below the surface's prefix, without "/v1"
+};
+
+std::string_view strip_trailing_slash(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+// "/anthropic/v1/messages" → {Anthropic, "/messages"}. Base URLs set with or without "/v1" (and the
+// occasional doubled "/v1") all land on the same route.
+std::optional<Surface> find_surface(std::string_view path) {
+  path = strip_trailing_slash(path);
+  Surface surface{Dialect::OpenAiChat, "openai", path};
+  if (path == "/anthropic" || path.starts_with("/anthropic/")) {
+    surface = {Dialect::Anthropic, "anthropic", path.substr(10)};
+  } else if (path == "/openai" || path.starts_with("/openai/")) {
+    surface.rest = path.substr(7);
+  } else if (!path.starts_with("/v1/")) {
+    return std::nullopt;
+  }
+  while (surface.rest.starts_with("/v1/") || surface.rest == "/v1") {
+    surface.rest.remove_prefix(3);
+  }
+  return surface;
+}
+
+asio::awaitable<void> health(http::ResponseWriter& writer) {
+  http::HeaderList headers;
+  headers.add("content-type", "application/json");
+  co_await writer.send(200, std::move(headers), R"({"status":"ok"})");
+}
+
+}  // namespace
+
+Router::Router(std::shared_ptr<const engine::Gateway> gateway) : gateway_(std::move(gateway)) {}
+
+asio::awaitable<void> Router::handle(http::Request& request, http::ResponseWriter& writer) const {
+  std::string_view path = request.path();
+  auto surface = find_surface(path);
+  Dialect dialect = surface ? surface->dialect : Dialect::OpenAiChat;
+  if (request.rejection) {
+    auto code = schema::code_from_status(request.rejection->status);
+    co_return co_await gateway_->reply_error(writer, dialect,
+                                             schema::Error::make(code, request.rejection->message));
+  }
+  if (strip_trailing_slash(path) == "/health" && request.method == "GET") {
+    co_return co_await health(writer);
+  }
+  if (surface) {
+    engine::SurfaceCall call{surface->dialect, surface->default_provider, {}};
+    std::string_view rest = surface->rest;
+    const bool post = request.method == "POST";
+    const bool get = request.method == "GET";
+    if (surface->dialect == Dialect::Anthropic) {
+      // Claude Code sends ?beta=true; it means something to Anthropic only (anthropic.md §1.1).
+      call.upstream_query = request.query();
+      if (post && rest == "/messages") co_return co_await gateway_->generate(request, writer, call);
+      if (post && rest == "/messages/count_tokens") {
+        co_return co_await gateway_->count_tokens(request, writer, call);
+      }
+    } else if (post && rest == "/chat/completions") {
+      co_return co_await gateway_->generate(request, writer, call);
+    }
+    if (get && rest == "/models") {
+      co_return co_await gateway_->list_models(request, writer, call, std::nullopt);
+    }
+    if (get && rest.starts_with("/models/") && rest.size() > 8) {
+      co_return co_await gateway_->list_models(request, writer, call, std::string(rest.substr(8)));
+    }
+    // Claude Code probes its base URL with HEAD before the first request; any status will do,
+    // a 200 keeps its logs quiet.
+    if (request.method == "HEAD" && rest.empty()) {
+      co_return co_await writer.send(200, {}, "");
+    }
+  }
+  co_await gateway_->reply_error(
+      writer, dialect,
+      schema::Error::not_found("no route for " + request.method + " " + std::string(path)));
+}
+
+}  // namespace heimdall::surfaces

@@ -61,6 +61,7 @@ std::string_view Request::query() const {
 namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+thread_local bool t_server_worker = false;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 // After a response that closes the connection, unread request bytes may still arrive (an oversized
@@ -398,7 +399,18 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
           break;
         }
       } else {
-        // The string_body reader reserves from Content-Length itself; chunked bodies grow.
+        // A client that sent "Expect: 100-continue" waits for this before sending its body (curl
+        // does, for large uploads); without it every such request would stall for a second.
+        if (!parser.is_done() && iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+          constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          auto [cec, cn] = co_await asio::async_write(
+              socket, asio::const_buffer(kContinue.data(), kContinue.size()), kNoThrow);
+          if (cec) {
+            break;
+          }
+        }
+        // The string_body reader reserves the body from Content-Length itself (string_body.hpp,
+        // reader::init), so a known-length body is read without regrowth; chunked bodies grow.
         while (!parser.is_done()) {
           deadline.arm(options.body_read_timeout);
           auto [bec, bn] = co_await bhttp::async_read_some(socket, buffer, parser, kNoThrow);
@@ -533,6 +545,7 @@ void Server::start() {
       }
     });
     worker.thread = std::thread([&worker] {
+      t_server_worker = true;
       install_worker_client(worker.client.get());
       worker.ioc.run();
       install_worker_client(nullptr);
@@ -544,6 +557,10 @@ uint16_t Server::port() const { return impl_->port; }
 
 void Server::stop(std::chrono::milliseconds grace) {
   auto& impl = *impl_;
+  if (t_server_worker) {
+    // stop() joins the workers, so on a worker it would wait for itself forever.
+    throw std::logic_error("http server: stop() called from a worker thread");
+  }
   if (!impl.started || impl.stopping.exchange(true)) {
     impl.join_all();
     return;

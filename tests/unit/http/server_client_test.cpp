@@ -309,6 +309,17 @@ TEST_F(ServerClientTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_TRUE(conn.closed_by_peer());
 }
 
+TEST_F(ServerClientTest, ExpectContinueGetsInterimResponseBeforeBody) {
+  start();
+  RawConnection conn(server_->port());
+  conn.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  const std::string interim = conn.read_until("\r\n\r\n");
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  conn.write("hello");
+  const std::string reply = conn.read_until("body=hello");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+}
+
 TEST_F(ServerClientTest, SlowHeaderIsCutOffAtHeaderTimeout) {
   ServerOptions options;
   options.header_timeout = 200ms;

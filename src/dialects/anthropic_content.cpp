@@ -2,6 +2,7 @@
 
 #include <boost/json/string.hpp>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -379,6 +380,24 @@ void write_extra(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
 
 }  // namespace
 
+// Ids must match Anthropic's `^[a-zA-Z0-9_-]+$` (§2.1). Ids from other providers may
+// hold other characters; mapping each to '_' is deterministic, so a tool_use and its tool_result
+// still pair up. Anthropic's own ids are already valid and pass unchanged.
+void write_tool_id(JsonWriter& w, std::string_view key, std::string_view id, BlockShape shape) {
+  auto valid = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  };
+  if (shape == BlockShape::RequestSameDialect || std::all_of(id.begin(), id.end(), valid)) {
+    w.field(key, id);
+    return;
+  }
+  std::string fixed(id);
+  std::replace_if(
+      fixed.begin(), fixed.end(), [&](char c) { return !valid(c); }, '_');
+  w.field(key, fixed);
+}
+
 bool is_encodable(const ContentBlock& b, BlockShape shape) {
   switch (b.type) {
     case BlockType::Text:
@@ -440,7 +459,7 @@ void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
       break;
     case BlockType::ToolUse:
       w.field("type", "tool_use");
-      w.field("id", b.id);
+      write_tool_id(w, "id", b.id, shape);
       w.field("name", b.name);
       w.key("input");
       if (b.input.is_object()) {
@@ -452,7 +471,7 @@ void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
       break;
     case BlockType::ToolResult:
       w.field("type", "tool_result");
-      w.field("tool_use_id", b.tool_use_id);
+      write_tool_id(w, "tool_use_id", b.tool_use_id, shape);
       if (b.content_is_string || !b.content.empty()) {
         w.key("content");
         write_content_value(w, b.content, b.content_is_string, shape);

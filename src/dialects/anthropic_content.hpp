@@ -45,6 +45,10 @@ bool is_encodable(const schema::ContentBlock& block, BlockShape shape);
 /// Writes the block as one JSON object; call only when is_encodable() is true.
 void encode_block(JsonWriter& w, const schema::ContentBlock& block, BlockShape shape);
 
+/// Writes `"key":"id"` for a tool id, replacing characters outside Anthropic's `^[a-zA-Z0-9_-]+$`
+/// with '_' unless the block came from Anthropic (another provider's ids may not fit, §2.1).
+void write_tool_id(JsonWriter& w, std::string_view key, std::string_view id, BlockShape shape);
+
 /// `cache_control` in either direction; a null or malformed value is treated as absent.
 std::optional<schema::CacheControl> decode_cache_control(const boost::json::value& v);
 void write_cache_control(JsonWriter& w, const schema::CacheControl& cc);

@@ -400,7 +400,7 @@ schema::Result<CanonicalRequest> decode_object(const boost::json::object& root) 
   return req;
 }
 
-// --- encoding ---------------------------------------------------------------------------------
+// --- encoding ---
 
 bool is_custom_tool(const schema::Tool& t) {
   return t.type.empty() || t.type == "custom" || t.type == "function";

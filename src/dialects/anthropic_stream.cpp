@@ -256,7 +256,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
   out.push_back(std::move(ev));
 }
 
-// --- encoder ------------------------------------------------------------------------------------
+// --- encoder ---
 
 class AnthropicStreamEncoder final : public StreamEncoder {
  public:
@@ -370,7 +370,7 @@ void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t s
     case BlockType::ToolUse:
       w.begin_object();
       w.field("type", "tool_use");
-      w.field("id", b.id);
+      write_tool_id(w, "id", b.id, BlockShape::Response);
       w.field("name", b.name);
       w.key("input");
       w.raw_json("{}");

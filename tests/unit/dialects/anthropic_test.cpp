@@ -167,7 +167,7 @@ std::string encode_stream(const std::vector<StreamEvent>& events, std::string mo
   return out;
 }
 
-// --- golden cases -------------------------------------------------------------------------------
+// --- golden cases ---
 
 std::vector<std::string> golden_cases() {
   std::vector<std::string> names;
@@ -241,8 +241,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, AnthropicGoldenTest, ::testing::ValuesIn(golden_
 
 TEST(AnthropicGoldenSuite, HasCases) { EXPECT_GE(golden_cases().size(), 20u); }
 
-// --- request validation (anthropic.md §2, §8.7 #88-#89)
-// -------------------------------------------
+// --- request validation (anthropic.md §2, §8.7 #88-#89) ---
 
 std::string decode_error_message(std::string_view body) {
   auto r = anthropic_codec().decode_request(body);
@@ -398,8 +397,7 @@ TEST(AnthropicRequest, UnsignedEmptyThinkingIsDroppedEvenForAnthropicOrigin) {
       R"({"model":"m","max_tokens":10,"messages":[{"role":"assistant","content":[{"type":"text","text":"ok"}]}]})"));
 }
 
-// --- requests from another dialect (§6.1 read backwards)
-// ------------------------------------------
+// --- requests from another dialect (§6.1 read backwards) ---
 
 schema::CanonicalRequest openai_request() {
   schema::CanonicalRequest r;
@@ -536,8 +534,28 @@ TEST(AnthropicRequestFromOtherDialect, DataUrlImageAndResponseFormat) {
       "output_config":{"format":{"type":"json_schema","schema":{"type":"object"}}}})"));
 }
 
-// --- responses
-// --------------------------------------------------------------------------------------
+// --- responses ---
+
+TEST(AnthropicRequestFromOtherDialect, ToolIdsAreMadeValidConsistently) {
+  auto r = openai_request();
+  schema::Message assistant;
+  assistant.role = schema::Role::Assistant;
+  schema::ContentBlock call;
+  call.type = BlockType::ToolUse;
+  call.id = "functions.get:0";
+  call.name = "get";
+  assistant.content.push_back(call);
+  r.messages.push_back(assistant);
+  schema::Message user;
+  schema::ContentBlock result;
+  result.type = BlockType::ToolResult;
+  result.tool_use_id = "functions.get:0";
+  user.content.push_back(result);
+  r.messages.push_back(user);
+  const std::string out = encode(r);
+  EXPECT_NE(out.find(R"("id":"functions_get_0")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("tool_use_id":"functions_get_0")"), std::string::npos) << out;
+}
 
 TEST(AnthropicResponse, EncodesExactMessageShapeAndMsgIds) {
   schema::CanonicalResponse resp;
@@ -600,8 +618,7 @@ TEST(AnthropicResponse, BadUpstreamBodiesAreErrorsNotExceptions) {
   EXPECT_EQ(err.error().upstream_type, "overloaded_error");
 }
 
-// --- errors (§5)
-// --------------------------------------------------------------------------------------
+// --- errors (§5) ---
 
 std::string encoded_type(const schema::Error& e) {
   auto v = json::parse(anthropic_codec().encode_error(e, "req_1"));
@@ -692,8 +709,7 @@ TEST(AnthropicErrors, DecodesAnthropicOpenAiAndNonJsonBodies) {
   EXPECT_LE(anthropic_codec().decode_error(500, big).message.size(), 600u);
 }
 
-// --- streams (§4)
-// ---------------------------------------------------------------------------------
+// --- streams (§4) ---
 
 TEST(AnthropicStreamEncoder, MessageDeltaAlwaysCarriesOutputTokensAndStopReason) {
   StreamEvent d;
@@ -843,8 +859,7 @@ TEST(AnthropicStreamDecoder, EventWithoutNameUsesJsonType) {
   EXPECT_EQ(out[0].type, StreamEventType::MessageStop);
 }
 
-// --- never throw on garbage (STYLE.md rule 12)
-// -----------------------------------------------------
+// --- never throw on garbage (STYLE.md rule 12) ---
 
 TEST(AnthropicRobustness, NeverThrowsOnTruncatedOrMutatedInput) {
   const Codec& codec = anthropic_codec();

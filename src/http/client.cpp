@@ -163,6 +163,7 @@ struct Pool {
     if (options.max_idle_per_origin == 0) {
       return;
     }
+    conn->deadline.stop();
     conn->idle_since = std::chrono::steady_clock::now();
     auto& list = idle[conn->key];
     const auto cutoff = conn->idle_since - options.pool_idle;

@@ -1,6 +1,6 @@
 // A per-connection deadline that closes a socket when it passes. Internal to src/http: the server
-// session and the client connection use it instead of beast::tcp_stream timers (STACK.md §8), so a
-// timeout costs one timer operation per armed read rather than bookkeeping on every I/O call.
+// session and the client connection use it instead of beast::tcp_stream timers (STACK.md §8);
+// re-arming it per read costs a clock read, not a timer operation.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -24,8 +24,12 @@ class SocketDeadline {
 
   /// Starts (or restarts) the countdown; clears fired().
   void arm(std::chrono::milliseconds timeout);
-  /// Stops the countdown; a queued expiry of an earlier arm() is ignored.
+  /// Stops the countdown; a queued expiry of an earlier arm() is ignored. Cheap: the timer's
+  /// wait may stay pending (and wake once, harmlessly) until stop().
   void disarm();
+  /// Disarms and cancels the pending wait, so an idle connection (pooled, or kept by a caller that
+  /// is not reading) leaves nothing pending on its io_context.
+  void stop();
   /// Whether the last arm() expired and closed the socket: the caller reports a timeout rather
   /// than the aborted operation's error.
   bool fired() const;

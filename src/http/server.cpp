@@ -365,24 +365,31 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
   bool first = true;
   try {
     for (;;) {
-      // Between requests: wait for the next one's first bytes under the idle timeout. A pipelined
-      // request already in the buffer skips the wait. The first request's wait is covered by the
-      // header timeout, which starts at accept.
-      if (!first && buffer.size() == 0) {
+      // Wait for the request's first bytes while counted as idle, so stop() can close a connection
+      // that has no request in flight. Between keep-alive requests this wait has the idle timeout;
+      // on a fresh connection the header timeout, which then runs on (not restarted) through the
+      // header read, so a slowloris client gets header_timeout from accept. A pipelined request
+      // already in the buffer skips the wait.
+      const bool first_request = first;
+      first = false;
+      if (buffer.size() == 0) {
         if (stopping.load(std::memory_order_acquire)) {
           break;
         }
         registration.entry().idle = true;
-        deadline.arm(options.idle_timeout);
+        deadline.arm(first_request ? options.header_timeout : options.idle_timeout);
         auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kNoThrow);
-        deadline.disarm();
         registration.entry().idle = false;
         if (ec) {
           break;
         }
         buffer.commit(n);
+        if (!first_request) {
+          deadline.arm(options.header_timeout);
+        }
+      } else {
+        deadline.arm(options.header_timeout);
       }
-      first = false;
 
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(
@@ -390,7 +397,6 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
       parser.body_limit(options.max_body_bytes);
 
       std::optional<Rejection> rejection;
-      deadline.arm(options.header_timeout);
       auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, kNoThrow);
       deadline.disarm();
       if (hec) {

@@ -528,6 +528,17 @@ TEST_F(ServerClientTest, GracefulStopLetsAnInFlightStreamFinish) {
   EXPECT_THROW(RawConnection{server_->port()}, boost::system::system_error);
 }
 
+TEST_F(ServerClientTest, StopClosesConnectionsWithoutARequestAtOnce) {
+  start();
+  RawConnection silent(server_->port());  // connected, never sends a byte
+  std::this_thread::sleep_for(50ms);      // let the server accept it
+  const auto started = std::chrono::steady_clock::now();
+  server_->stop(5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  EXPECT_TRUE(silent.read_until_close().empty());
+  EXPECT_TRUE(silent.closed_by_peer());
+}
+
 TEST_F(ServerClientTest, StopClosesIdleKeepAliveConnectionsAtOnce) {
   start();
   run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {

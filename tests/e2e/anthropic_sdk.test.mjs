@@ -315,7 +315,7 @@ describe('Anthropic SDK → Heimdall → anthropic (fast path)', OPTS, () => {
     assert.equal(err.status, 529);
   });
 
-  test('SDK retries 529 twice (x-stainless-retry-count 0,1,2 reach the upstream)', OPTS, async () => {
+  test('SDK retries 529 twice (three upstream attempts, none added by the gateway)', OPTS, async () => {
     const retrying = new Anthropic({ apiKey: h.CALLER_KEY, baseURL: env.anthropicBaseURL, maxRetries: 2, timeout: 30_000 });
     const m = h.marker('retry');
     const err = await apiError(() => retrying.messages.create({
@@ -324,7 +324,9 @@ describe('Anthropic SDK → Heimdall → anthropic (fast path)', OPTS, () => {
     assert.equal(err.status, 529);
     const qs = await env.mock.requestsWith(m);
     assert.equal(qs.length, 3, 'one try + two retries, no extra retries by the gateway');
-    assert.deepEqual(qs.map((q) => q.headers['x-stainless-retry-count']), ['0', '1', '2']);
+    // The gateway need not forward x-stainless-*; when it does, the SDK's counter must arrive as sent.
+    const counts = qs.map((q) => q.headers['x-stainless-retry-count']);
+    if (counts.some((c) => c !== undefined)) assert.deepEqual(counts, ['0', '1', '2']);
   });
 
   test('fast path: anthropic-version, anthropic-beta and unknown body fields arrive unchanged', OPTS, async () => {

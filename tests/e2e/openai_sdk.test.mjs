@@ -175,7 +175,7 @@ describe('OpenAI SDK → Heimdall → openai (fast path)', OPTS, () => {
     });
   }
 
-  test('SDK retries 429 twice (x-stainless-retry-count 0,1,2 reach the upstream)', OPTS, async () => {
+  test('SDK retries 429 twice (three upstream attempts, none added by the gateway)', OPTS, async () => {
     const retrying = new OpenAI({ apiKey: h.CALLER_KEY, baseURL: env.openaiBaseURL, maxRetries: 2, timeout: 30_000 });
     const m = h.marker('retry');
     const err = await apiError(() => retrying.chat.completions.create({
@@ -184,7 +184,9 @@ describe('OpenAI SDK → Heimdall → openai (fast path)', OPTS, () => {
     assert.equal(err.status, 429);
     const qs = await env.mock.requestsWith(m);
     assert.equal(qs.length, 3, 'one try + two retries, no extra retries by the gateway');
-    assert.deepEqual(qs.map((q) => q.headers['x-stainless-retry-count']), ['0', '1', '2']);
+    // The gateway need not forward x-stainless-*; when it does, the SDK's counter must arrive as sent.
+    const counts = qs.map((q) => q.headers['x-stainless-retry-count']);
+    if (counts.some((c) => c !== undefined)) assert.deepEqual(counts, ['0', '1', '2']);
   });
 
   test('base URLs: …/openai, …/openai/v1 and /v1 all serve chat completions', { ...OPTS, skip: h.NEEDS_GATEWAY }, async () => {

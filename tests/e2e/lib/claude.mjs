@@ -91,5 +91,8 @@ export async function runClaude({ baseURL, prompt, model, apiKey = 'sk-e2e', ext
   }
 }
 
-/** Tool permissions that let `-p` run the Bash tool without a prompt (also as root). */
-export const ALLOW_BASH = ['--allowedTools', 'Bash'];
+/**
+ * Lets `-p` run the Bash tool without a permission prompt (works as root, unlike
+ * --dangerously-skip-permissions), and bounds the agent loop so a model that keeps calling tools fails fast.
+ */
+export const ALLOW_BASH = ['--allowedTools', 'Bash', '--max-turns', '4'];

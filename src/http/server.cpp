@@ -155,8 +155,8 @@ namespace {
 // ResponseWriter over a session's socket. Written for one request, then discarded.
 class SessionWriter final : public ResponseWriter {
  public:
-  SessionWriter(tcp::socket& socket, unsigned version, bool keep_alive)
-      : socket_(socket), version_(version), keep_alive_(keep_alive) {}
+  SessionWriter(tcp::socket& socket, unsigned version, bool keep_alive, bool head)
+      : socket_(socket), version_(version), keep_alive_(keep_alive), head_(head) {}
 
   asio::awaitable<void> send(int status, HeaderList headers, std::string body) override {
     if (state_ != State::Idle) {
@@ -170,6 +170,10 @@ class SessionWriter final : public ResponseWriter {
     res.body() = std::move(body);
     res.keep_alive(keep_alive_);
     res.prepare_payload();
+    if (head_) {
+      res.body()
+          .clear();  // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2)
+    }
     auto [ec, n] = co_await bhttp::async_write(socket_, res, kNoThrow);
     if (ec) {
       failed_ = true;
@@ -250,6 +254,7 @@ class SessionWriter final : public ResponseWriter {
   tcp::socket& socket_;
   unsigned version_;
   bool keep_alive_;
+  bool head_;
   State state_ = State::Idle;
   bool failed_ = false;
   bool aborted_ = false;
@@ -438,7 +443,7 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
       const unsigned version = msg.version() == 10 ? 10 : 11;
       const bool keep_alive =
           !rejected && msg.keep_alive() && !stopping.load(std::memory_order_acquire);
-      SessionWriter writer(socket, version, keep_alive);
+      SessionWriter writer(socket, version, keep_alive, msg.method() == bhttp::verb::head);
 
       bool handler_threw = false;
       try {

@@ -160,6 +160,21 @@ TEST_F(ServerClientTest, GetAndPostRoundTrip) {
   });
 }
 
+TEST_F(ServerClientTest, HeadGetsHeadersOnlyAndKeepsTheConnection) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto head = co_await request(client, "/echo", "HEAD");
+    EXPECT_EQ(head.value()->status(), 200);
+    EXPECT_EQ(head.value()->headers().get("content-length"), "16");  // "path=/echo;body="
+    EXPECT_EQ((co_await head.value()->read_all(1024)).value(), "");
+    head.value().reset();
+    auto get = co_await request(client, "/echo");
+    EXPECT_EQ((co_await get.value()->read_all(1024)).value(), "path=/echo;body=");
+    EXPECT_EQ(client.stats().connections_opened, 1u);
+  });
+}
+
 TEST_F(ServerClientTest, KeepAliveReusesOneConnection) {
   start();
   run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {

@@ -6,6 +6,7 @@
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -95,6 +96,14 @@ class ServerClientTest : public ::testing::Test {
     } else if (path == "/slow") {
       co_await sleep_for(400ms);
       co_await writer.send(200, {}, "late");
+    } else if (path == "/flaky") {
+      // Every second call drops the connection without a byte: a keep-alive connection the
+      // upstream closed just as it was reused.
+      if (++flaky_calls_ % 2 == 0) {
+        writer.abort();
+        co_return;
+      }
+      co_await writer.send(200, {}, "flaky ok");
     } else if (path == "/noresponse") {
       co_return;
     } else if (path == "/throw") {
@@ -128,6 +137,7 @@ class ServerClientTest : public ::testing::Test {
   std::atomic<int> last_rejection_status_{0};
   std::atomic<size_t> rejected_body_size_{0};
   std::atomic<bool> second_write_started_{false};
+  std::atomic<int> flaky_calls_{0};
   std::chrono::milliseconds stream_pause_ = 100ms;
 };
 
@@ -382,6 +392,73 @@ TEST_F(ServerClientTest, StalePooledConnectionIsReplaced) {
     EXPECT_EQ((co_await (*second)->read_all(1024)).value(), "path=/echo;body=again");
     EXPECT_EQ(client.stats().connections_opened, 2u);
   });
+}
+
+TEST_F(ServerClientTest, PooledConnectionDroppedBeforeAnswerIsRetriedOnce) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto first = co_await request(client, "/flaky");
+    EXPECT_EQ((co_await first.value()->read_all(1024)).value(), "flaky ok");
+    first.value().reset();
+    // Call 2 is dropped on the pooled connection; the client retries on a fresh one (call 3).
+    auto second = co_await request(client, "/flaky", "POST", "body");
+    if (!second) {
+      ADD_FAILURE() << second.error().message;
+      co_return;
+    }
+    EXPECT_EQ((co_await (*second)->read_all(1024)).value(), "flaky ok");
+    EXPECT_EQ(client.stats().stale_retries, 1u);
+    EXPECT_EQ(client.stats().connections_opened, 2u);
+  });
+  EXPECT_EQ(flaky_calls_.load(), 3);
+}
+
+TEST_F(ServerClientTest, FreshConnectionDroppedBeforeAnswerIsNotRetried) {
+  start();
+  flaky_calls_ = 1;  // the next call is dropped
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/flaky");
+    if (response.has_value()) {
+      ADD_FAILURE() << "expected an error";
+      co_return;
+    }
+    EXPECT_EQ(response.error().code, ErrorCode::Unavailable) << response.error().message;
+    EXPECT_EQ(client.stats().stale_retries, 0u);
+  });
+  EXPECT_EQ(flaky_calls_.load(), 2);
+}
+
+TEST_F(ServerClientTest, ManyConcurrentClientsOverTwoWorkers) {
+  start();
+  constexpr int kClients = 32;
+  constexpr int kRequests = 5;
+  std::atomic<int> ok{0};
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    auto client = std::make_shared<HttpClient>(ioc.get_executor());
+    for (int c = 0; c < kClients; ++c) {
+      asio::co_spawn(
+          ioc,
+          [&, client, c]() -> asio::awaitable<void> {
+            for (int i = 0; i < kRequests; ++i) {
+              const std::string body = std::to_string(c) + "-" + std::to_string(i);
+              auto response = co_await request(*client, "/echo", "POST", body);
+              if (!response) {
+                ADD_FAILURE() << response.error().message;
+                co_return;
+              }
+              auto text = co_await (*response)->read_all(1024);
+              if (text && *text == "path=/echo;body=" + body) {
+                ++ok;
+              }
+            }
+          },
+          asio::detached);
+    }
+    co_return;
+  });
+  EXPECT_EQ(ok.load(), kClients * kRequests);
 }
 
 TEST_F(ServerClientTest, HandlerWithoutResponseGets500) {

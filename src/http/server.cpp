@@ -155,8 +155,14 @@ namespace {
 // ResponseWriter over a session's socket. Written for one request, then discarded.
 class SessionWriter final : public ResponseWriter {
  public:
-  SessionWriter(tcp::socket& socket, unsigned version, bool keep_alive, bool head)
-      : socket_(socket), version_(version), keep_alive_(keep_alive), head_(head) {}
+  SessionWriter(tcp::socket& socket, SocketDeadline& deadline, std::chrono::milliseconds timeout,
+                unsigned version, bool keep_alive, bool head)
+      : socket_(socket),
+        deadline_(deadline),
+        timeout_(timeout),
+        version_(version),
+        keep_alive_(keep_alive),
+        head_(head) {}
 
   asio::awaitable<void> send(int status, HeaderList headers, std::string body) override {
     if (state_ != State::Idle) {
@@ -174,7 +180,9 @@ class SessionWriter final : public ResponseWriter {
       res.body()
           .clear();  // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2)
     }
+    deadline_.arm(timeout_);
     auto [ec, n] = co_await bhttp::async_write(socket_, res, kNoThrow);
+    deadline_.disarm();
     if (ec) {
       failed_ = true;
     }
@@ -192,7 +200,9 @@ class SessionWriter final : public ResponseWriter {
     res.keep_alive(keep_alive_);
     res.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> serializer{res};
+    deadline_.arm(timeout_);
     auto [ec, n] = co_await bhttp::async_write_header(socket_, serializer, kNoThrow);
+    deadline_.disarm();
     if (ec) {
       failed_ = true;
     }
@@ -207,8 +217,10 @@ class SessionWriter final : public ResponseWriter {
     if (failed_ || data.empty()) {
       co_return !failed_;
     }
+    deadline_.arm(timeout_);
     auto [ec, n] = co_await asio::async_write(
         socket_, bhttp::make_chunk(asio::const_buffer(data.data(), data.size())), kNoThrow);
+    deadline_.disarm();
     if (ec) {
       failed_ = true;
     }
@@ -223,7 +235,9 @@ class SessionWriter final : public ResponseWriter {
     if (failed_) {
       co_return;
     }
+    deadline_.arm(timeout_);
     auto [ec, n] = co_await asio::async_write(socket_, bhttp::make_chunk_last(), kNoThrow);
+    deadline_.disarm();
     if (ec) {
       failed_ = true;
     }
@@ -252,6 +266,8 @@ class SessionWriter final : public ResponseWriter {
  private:
   enum class State { Idle, Sent, Streaming, Finished };
   tcp::socket& socket_;
+  SocketDeadline& deadline_;
+  std::chrono::milliseconds timeout_;
   unsigned version_;
   bool keep_alive_;
   bool head_;
@@ -443,7 +459,8 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
       const unsigned version = msg.version() == 10 ? 10 : 11;
       const bool keep_alive =
           !rejected && msg.keep_alive() && !stopping.load(std::memory_order_acquire);
-      SessionWriter writer(socket, version, keep_alive, msg.method() == bhttp::verb::head);
+      SessionWriter writer(socket, deadline, options.write_timeout, version, keep_alive,
+                           msg.method() == bhttp::verb::head);
 
       bool handler_threw = false;
       try {

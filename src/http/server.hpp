@@ -1,8 +1,8 @@
 // The inbound HTTP/1.1 server: one io_context per worker thread (SO_REUSEPORT acceptor each), C++20
-// coroutine sessions, keep-alive, pipelining-safe, header/body limits and read deadlines at the edge.
-// Used by main.cpp (the gateway) and tools/mock-provider. It knows nothing about LLMs: every request
-// goes to one Handler, including requests the server rejected (then `Request::rejection` is set and
-// the handler answers in the caller's dialect).
+// coroutine sessions, keep-alive, pipelining-safe, header/body limits and read deadlines at the
+// edge. Used by main.cpp (the gateway) and tools/mock-provider. It knows nothing about LLMs: every
+// request goes to one Handler, including requests the server rejected (then `Request::rejection` is
+// set and the handler answers in the caller's dialect).
 #pragma once
 
 #include "http/headers.hpp"
@@ -31,6 +31,9 @@ struct ServerOptions {
   std::chrono::milliseconds body_read_timeout{30'000};
   // A keep-alive connection with no request in flight is closed after this.
   std::chrono::milliseconds idle_timeout{60'000};
+  // Added: each response write must complete within this time; a client that stopped reading is
+  // dropped (write() returns false) instead of holding its handler and upstream forever.
+  std::chrono::milliseconds write_timeout{60'000};
 };
 
 // Why the server refused a request before the handler saw its body.

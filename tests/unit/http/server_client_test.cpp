@@ -104,6 +104,16 @@ class ServerClientTest : public ::testing::Test {
         co_return;
       }
       co_await writer.send(200, {}, "flaky ok");
+    } else if (path == "/flood") {
+      // Writes until the client is declared gone (it never reads).
+      co_await writer.start_stream(200, {});
+      const std::string chunk(64 * 1024, 'f');
+      for (int i = 0; i < 100'000; ++i) {
+        if (!co_await writer.write(chunk)) {
+          flood_stopped_ = true;
+          break;
+        }
+      }
     } else if (path == "/noresponse") {
       co_return;
     } else if (path == "/throw") {
@@ -138,6 +148,7 @@ class ServerClientTest : public ::testing::Test {
   std::atomic<size_t> rejected_body_size_{0};
   std::atomic<bool> second_write_started_{false};
   std::atomic<int> flaky_calls_{0};
+  std::atomic<bool> flood_stopped_{false};
   std::chrono::milliseconds stream_pause_ = 100ms;
 };
 
@@ -359,6 +370,20 @@ TEST_F(ServerClientTest, SlowHeaderIsCutOffAtHeaderTimeout) {
   EXPECT_GE(elapsed, 150ms);
   EXPECT_LT(elapsed, 2s);
   EXPECT_EQ(handled_.load(), 0);
+}
+
+TEST_F(ServerClientTest, ClientThatStopsReadingIsDroppedAtWriteTimeout) {
+  ServerOptions options;
+  options.write_timeout = 200ms;
+  start(options);
+  RawConnection conn(server_->port());
+  conn.write("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n");  // and never read the answer
+  const auto started = std::chrono::steady_clock::now();
+  while (!flood_stopped_ && std::chrono::steady_clock::now() - started < 5s) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(flood_stopped_.load());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
 TEST_F(ServerClientTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {

@@ -27,6 +27,7 @@
 #include <boost/url/parse.hpp>
 
 #include <array>
+#include <cerrno>
 #include <deque>
 #include <stdexcept>
 #include <unordered_map>

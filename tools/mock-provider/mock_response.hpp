@@ -45,8 +45,9 @@ struct MockResponse {
   std::vector<std::string> frames;
   // Wait this long before answering anything (also before a reset).
   std::chrono::milliseconds delay{0};
-  // Wait this long between two frames of a stream.
-  std::chrono::milliseconds event_delay{0};
+  // Set: each frame is its own chunk, this long after the previous one. Unset: all frames go out as
+  // one chunk (cheapest; SSE readers must not depend on chunk boundaries).
+  std::optional<std::chrono::milliseconds> event_delay;
   // Drop the connection without answering.
   bool reset_before = false;
   // Drop the connection after writing this many frames (a stream cut mid-way).

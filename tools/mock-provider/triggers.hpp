@@ -25,7 +25,7 @@ struct Triggers {
   std::optional<int> status;
   std::optional<int> retry_after_s;
   std::chrono::milliseconds delay{0};
-  std::chrono::milliseconds event_delay{0};
+  std::optional<std::chrono::milliseconds> event_delay;  // set (even to 0): one chunk per event
   bool reset_before = false;
   bool reset_mid_stream = false;
   bool error_mid_stream = false;

@@ -277,7 +277,7 @@ TEST(AnthropicMockTest, MidStreamFailures) {
                           "k");
   EXPECT_TRUE(before.reset_before);
   EXPECT_EQ(before.delay.count(), 30);
-  EXPECT_EQ(before.event_delay.count(), 5);
+  EXPECT_EQ(before.event_delay->count(), 5);
 }
 
 TEST(AnthropicMockTest, CountTokensAndModels) {

@@ -51,8 +51,8 @@ TEST(ReplyPlanTest, SplitEvenGivesExactlyNPiecesWithoutBreakingUtf8) {
 ReplyInputs basic_inputs(std::string prompt) {
   ReplyInputs in;
   in.prompt = std::move(prompt);
-  in.model = "m";
-  in.key = "k";
+  in.model = std::string("m");
+  in.key = std::string("k");
   in.body_bytes = 101;
   in.triggers.add_prompt(in.prompt);
   return in;
@@ -131,7 +131,7 @@ TEST(ReplyPlanTest, ToolChoiceForcesAndDisables) {
   in.force = ToolForce::Any;
   EXPECT_EQ(plan_reply(in).tool_name, "first");
   in.force = ToolForce::Named;
-  in.forced_name = "second";
+  in.forced_name = std::string("second");
   EXPECT_EQ(plan_reply(in).tool_name, "second");
   in.force = ToolForce::Disabled;
   in.triggers.tool = ToolTrigger::First;
@@ -140,7 +140,7 @@ TEST(ReplyPlanTest, ToolChoiceForcesAndDisables) {
 
 TEST(ReplyPlanTest, ToolResultsAnswerAndThinkingTokens) {
   auto in = basic_inputs("");
-  in.tool_results = "42 | 43";
+  in.tool_results = std::string("42 | 43");
   in.thinking = true;
   const auto plan = plan_reply(in);
   EXPECT_EQ(plan.text, "tool said: 42 | 43");

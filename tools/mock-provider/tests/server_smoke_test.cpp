@@ -122,6 +122,18 @@ TEST_F(ServerSmokeTest, AnthropicStreamOverTheWire) {
   EXPECT_TRUE(r.body.ends_with("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
 }
 
+TEST_F(ServerSmokeTest, OpenAiStreamOneChunkPerEvent) {
+  http::HeaderList h;
+  h.add("authorization", "Bearer sk-o");
+  h.add("x-mock-event-delay-ms", "0");
+  const auto r = call("POST", "/v1/chat/completions", std::move(h),
+                      R"({"model":"g","stream":true,"messages":[{"role":"user","content":"x"}]})");
+  ASSERT_TRUE(r.body_ok);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body.starts_with("data: {"));
+  EXPECT_TRUE(r.body.ends_with("data: [DONE]\n\n"));
+}
+
 TEST_F(ServerSmokeTest, OpenAiErrorStatusFromHeader) {
   http::HeaderList h;
   h.add("authorization", "Bearer sk-o");

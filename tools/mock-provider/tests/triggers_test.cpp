@@ -14,7 +14,7 @@ TEST(TriggersTest, ParsesPromptMarkers) {
   EXPECT_EQ(t.status, 429);
   EXPECT_EQ(t.retry_after_s, 7);
   EXPECT_EQ(t.delay.count(), 150);
-  EXPECT_EQ(t.event_delay.count(), 20);
+  EXPECT_EQ(t.event_delay->count(), 20);
   EXPECT_EQ(t.deltas, 5U);
   EXPECT_EQ(t.cached, 100U);
   EXPECT_EQ(t.cache_write, 30U);
@@ -58,7 +58,7 @@ TEST(TriggersTest, HeadersWinOverPrompt) {
   t.add_headers(headers);
   EXPECT_EQ(t.status, 503);
   EXPECT_EQ(t.delay.count(), 25);
-  EXPECT_EQ(t.event_delay.count(), 3);
+  EXPECT_EQ(t.event_delay->count(), 3);
   EXPECT_EQ(t.retry_after_s, 9);
   EXPECT_TRUE(t.reset_before);
   EXPECT_TRUE(t.error_mid_stream);

@@ -1,5 +1,6 @@
 #include "surfaces/router.hpp"
 
+#include "engine/ids.hpp"
 #include "schema/error.hpp"
 
 #include <optional>
@@ -41,10 +42,12 @@ std::optional<Surface> find_surface(std::string_view path) {
   return surface;
 }
 
-asio::awaitable<void> health(http::ResponseWriter& writer) {
+// Every response carries a request id, the gateway's own answers included.
+http::HeaderList own_headers(std::string_view content_type) {
   http::HeaderList headers;
-  headers.add("content-type", "application/json");
-  co_await writer.send(200, std::move(headers), R"({"status":"ok"})");
+  if (!content_type.empty()) headers.add("content-type", content_type);
+  headers.add("request-id", engine::make_request_id());
+  return headers;
 }
 
 }  // namespace
@@ -61,7 +64,7 @@ asio::awaitable<void> Router::handle(http::Request& request, http::ResponseWrite
                                              schema::Error::make(code, request.rejection->message));
   }
   if (strip_trailing_slash(path) == "/health" && request.method == "GET") {
-    co_return co_await health(writer);
+    co_return co_await writer.send(200, own_headers("application/json"), R"({"status":"ok"})");
   }
   if (surface) {
     engine::SurfaceCall call{surface->dialect, surface->default_provider, {}};
@@ -87,7 +90,7 @@ asio::awaitable<void> Router::handle(http::Request& request, http::ResponseWrite
     // Claude Code probes its base URL with HEAD before the first request; any status will do,
     // a 200 keeps its logs quiet.
     if (request.method == "HEAD" && rest.empty()) {
-      co_return co_await writer.send(200, {}, "");
+      co_return co_await writer.send(200, own_headers(""), "");
     }
   }
   co_await gateway_->reply_error(

@@ -235,6 +235,9 @@ void read_messages(const json::array& messages, ReplyInputs& in) {
       }
     }
     in.tool_results = std::move(results);
+    // The user's turn is over: like an Anthropic tool_result message, nothing after the results is
+    // a prompt, so the earlier prompt's triggers (a [[tool]] especially) do not fire again.
+    return;
   }
   for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
     if (!it->is_object() || role_of(it->as_object()) != "user") {

@@ -164,11 +164,13 @@ TEST(OpenAiMockTest, StreamWithoutIncludeUsageHasNoUsage) {
 }
 
 TEST(OpenAiMockTest, ToolMessagesAnswer) {
-  const std::string body = R"({"model":"m","messages":[{"role":"user","content":"[[tool]]"},
+  const std::string body = R"({"model":"m","tools":[{"type":"function","function":{"name":"f"}}],
+      "messages":[{"role":"user","content":"[[tool]]"},
       {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},
       {"role":"tool","tool_call_id":"c1","content":"sunny"},{"role":"tool","tool_call_id":"c2","content":[{"type":"text","text":"20C"}]}]})";
   const auto c = test::parse_json(openai::chat_completions(chat_request(body).view(), "k").body);
   EXPECT_EQ(c.at("choices").at(0).at("message").at("content"), "tool said: sunny | 20C");
+  EXPECT_EQ(c.at("choices").at(0).at("finish_reason"), "stop");
 }
 
 TEST(OpenAiMockTest, StopAndLength) {

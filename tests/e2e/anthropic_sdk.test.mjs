@@ -315,6 +315,18 @@ describe('Anthropic SDK → Heimdall → anthropic (fast path)', OPTS, () => {
     assert.equal(err.status, 529);
   });
 
+  test('in-stream error after events → SDK raises APIError (overloaded_error), no message_stop', OPTS, async () => {
+    const { data: stream } = await client.messages.create({
+      model: MODEL, max_tokens: 64, stream: true,
+      messages: [{ role: 'user', content: `one two three four five [[error-mid-stream]] ${h.marker('mid')}` }],
+    }).withResponse();
+    const seen = [];
+    const err = await apiError(async () => { for await (const e of stream) seen.push(e.type); });
+    assert.equal(err.error?.error?.type ?? err.type, 'overloaded_error');
+    assert.equal(seen[0], 'message_start');
+    assert.ok(!seen.includes('message_stop'));
+  });
+
   test('SDK retries 529 twice (three upstream attempts, none added by the gateway)', OPTS, async () => {
     const retrying = new Anthropic({ apiKey: h.CALLER_KEY, baseURL: env.anthropicBaseURL, maxRetries: 2, timeout: 30_000 });
     const m = h.marker('retry');
@@ -502,6 +514,34 @@ describe(`Anthropic SDK → Heimdall → ${OPENAI_MODEL} (translated)`, { ...OPT
       assert.equal(streamed[0].path, '/v1/chat/completions');
       assert.equal(streamed[0].json.stream_options?.include_usage, true);
     }
+  });
+
+  test('usage: cached prompt tokens become cache_read_input_tokens (stream and JSON)', OPTS, async () => {
+    // The mock counts ceil(body bytes / 4) prompt tokens (cached ones included, as OpenAI does).
+    const upstreamPrompt = async (m) => Math.ceil(Buffer.byteLength((await env.mock.requestWith(m)).body) / 4);
+    const m1 = h.marker('xcache');
+    const msg = await client.messages.create({ model: OPENAI_MODEL, max_tokens: 64, messages: [{ role: 'user', content: `[[cached:8]] ${m1}` }] });
+    assert.equal(msg.usage.cache_read_input_tokens, 8);
+    assert.equal(msg.usage.input_tokens, (await upstreamPrompt(m1)) - 8, 'input_tokens excludes the cached part');
+    const m2 = h.marker('xcache');
+    const final = await client.messages.stream({ model: OPENAI_MODEL, max_tokens: 64, messages: [{ role: 'user', content: `[[cached:8]] ${m2}` }] }).finalMessage();
+    assert.equal(final.usage.cache_read_input_tokens, 8);
+    assert.equal(final.usage.input_tokens, (await upstreamPrompt(m2)) - 8, 'stream: input_tokens excludes the cached part');
+  });
+
+  test('max_tokens cut → stop_reason max_tokens; stop sequence → stop_sequence', OPTS, async () => {
+    const cut = await client.messages.create({
+      model: OPENAI_MODEL, max_tokens: 3, messages: [{ role: 'user', content: `a b c d e f ${h.marker('xcut')}` }],
+    });
+    assert.equal(cut.stop_reason, 'max_tokens');
+    const m = h.marker('xstop');
+    const stopped = await client.messages.create({
+      model: OPENAI_MODEL, max_tokens: 200, stop_sequences: ['STOPHERE'],
+      messages: [{ role: 'user', content: `alpha STOPHERE beta ${m}` }],
+    });
+    assert.ok(['stop_sequence', 'end_turn'].includes(stopped.stop_reason), stopped.stop_reason);
+    assert.ok(!stopped.content[0].text.includes('STOPHERE'));
+    assert.deepEqual((await env.mock.requestWith(m)).json.stop, ['STOPHERE']);
   });
 
   test('upstream 429 → Anthropic RateLimitError with retry-after kept', OPTS, async () => {

@@ -326,6 +326,21 @@ describe(`OpenAI SDK → Heimdall → ${ANTHROPIC_MODEL} (translated)`, { ...OPT
     assert.deepEqual(JSON.parse(t.calls[0].arguments), { location: 'mock' });
   });
 
+  test('usage: cache_read_input_tokens become prompt_tokens_details.cached_tokens (included in prompt_tokens)', OPTS, async () => {
+    const data = await client.chat.completions.create({
+      model: ANTHROPIC_MODEL, messages: [{ role: 'user', content: `[[cached:8]] ${h.marker('xcache')}` }],
+    });
+    assert.equal(data.usage.prompt_tokens_details?.cached_tokens, 8);
+    assert.ok(data.usage.prompt_tokens > 8, 'prompt_tokens includes the cached ones');
+  });
+
+  test('max_tokens cut → finish_reason length', OPTS, async () => {
+    const data = await client.chat.completions.create({
+      model: ANTHROPIC_MODEL, max_tokens: 3, messages: [{ role: 'user', content: `a b c d e f ${h.marker('xcut')}` }],
+    });
+    assert.equal(data.choices[0].finish_reason, 'length');
+  });
+
   test('upstream errors → OpenAI-typed errors (429 keeps retry-after)', OPTS, async () => {
     for (const [status, cls] of [[400, 'BadRequestError'], [401, 'AuthenticationError'], [429, 'RateLimitError'],
       [500, 'InternalServerError'], [529, 'InternalServerError']]) {

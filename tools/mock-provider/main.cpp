@@ -7,10 +7,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <pthread.h>
+
+#include <chrono>
 #include <csignal>
-#include <cstdio>
+#include <cstdint>
 #include <exception>
 #include <iostream>
+#include <string>
 
 int main(int argc, char** argv) {
   CLI::App app{"heimdall-mock-provider: a deterministic fake LLM upstream"};

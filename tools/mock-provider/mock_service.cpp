@@ -2,12 +2,29 @@
 
 #include "anthropic_mock.hpp"
 #include "openai_mock.hpp"
+#include "triggers.hpp"
 
 namespace heimdall::mock {
 
 namespace {
 
 constexpr std::string_view kModelsPrefix = "/v1/models/";
+
+// count_tokens and models have no prompt to read: only the x-mock-* headers (status, delay, reset)
+// act.
+MockResponse with_header_triggers(const MockRequest& req, Dialect dialect, MockResponse&& answer) {
+  Triggers t;
+  t.add_headers(req.headers);
+  MockResponse r = std::move(answer);
+  if (t.status && *t.status >= 400) {
+    const std::string message = "mock error " + std::to_string(*t.status);
+    r = dialect == Dialect::Anthropic ? anthropic::error(*t.status, message, t.retry_after_s)
+                                      : openai::error(*t.status, message, t.retry_after_s);
+  }
+  r.delay = t.delay;
+  r.reset_before = t.reset_before;
+  return r;
+}
 
 MockResponse json_ok(std::string body) {
   MockResponse r;
@@ -91,9 +108,9 @@ MockResponse MockService::handle(const MockRequest& req) {
       case Route::Messages:
         return anthropic::messages(req, *key);
       case Route::CountTokens:
-        return anthropic::count_tokens(req);
+        return with_header_triggers(req, dialect, anthropic::count_tokens(req));
       default:
-        return anthropic::models(model_id);
+        return with_header_triggers(req, dialect, anthropic::models(model_id));
     }
   }
   const auto key = openai::api_key(req);
@@ -106,7 +123,7 @@ MockResponse MockService::handle(const MockRequest& req) {
   if (route == Route::Chat) {
     return openai::chat_completions(req, *key);
   }
-  return openai::models(model_id);
+  return with_header_triggers(req, dialect, openai::models(model_id));
 }
 
 }  // namespace heimdall::mock

@@ -63,6 +63,19 @@ TEST(MockServiceTest, ModelsDialectFollowsAnthropicVersionHeader) {
   EXPECT_EQ(test::parse_json(r.body).at("type"), "model");
 }
 
+TEST(MockServiceTest, HeaderTriggersOnCountTokensAndModels) {
+  MockService s;
+  auto r = call(s, "POST", "/v1/messages/count_tokens",
+                {{"x-api-key", "k"}, {"x-mock-status", "529"}}, std::string(kAnthropicBody));
+  EXPECT_EQ(r.status, 529);
+  EXPECT_EQ(test::parse_json(r.body).at("error").at("type"), "overloaded_error");
+  r = call(s, "GET", "/v1/models",
+           {{"authorization", "Bearer k"}, {"x-mock-delay-ms", "7"}, {"x-mock-reset", "before"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.delay.count(), 7);
+  EXPECT_TRUE(r.reset_before);
+}
+
 TEST(MockServiceTest, UnknownRoutesAre404InPathDialect) {
   MockService s;
   auto r = call(s, "POST", "/v1/messages/batches", {{"x-api-key", "k"}});

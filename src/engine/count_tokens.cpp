@@ -1,7 +1,6 @@
 // Gateway::count_tokens: Anthropic's own counter for Anthropic-format providers, a documented local
 // estimate (token_estimate.hpp) for the others.
 #include "dialects/codec.hpp"
-#include "engine/body_peek.hpp"
 #include "engine/exchange.hpp"
 #include "engine/gateway.hpp"
 #include "engine/ids.hpp"
@@ -67,27 +66,17 @@ asio::awaitable<void> count_upstream(Exchange& exchange, const SurfaceCall& call
 asio::awaitable<void> Gateway::count_tokens(http::Request& request, http::ResponseWriter& writer,
                                             const SurfaceCall& call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  co_await [&]() -> asio::awaitable<void> {
-    auto peek = peek_body(request.body);
-    if (!peek) co_return co_await send_error(exchange, peek.error());
-    if (!peek->has_model) {
-      co_return co_await send_error(exchange, schema::Error::invalid("model: Field required"));
-    }
-    auto route = runtime_->resolve(peek->model, call.default_provider);
-    if (!route) co_return co_await send_error(exchange, route.error());
-    exchange.provider = route->provider->name();
-    exchange.model = route->model;
-    if (route->provider->url(providers::Operation::CountTokens, {})) {
-      co_return co_await count_upstream(exchange, call, *route);
-    }
-    auto tokens = estimate_input_tokens(request.body);
-    if (!tokens) co_return co_await send_error(exchange, tokens.error());
-    exchange.status = 200;
-    exchange.usage.input_tokens = *tokens;
-    co_await writer.send(200, reply_headers(exchange, "application/json"),
-                         "{\"input_tokens\":" + std::to_string(*tokens) + "}");
-  }();
-  log_exchange(exchange);
+  auto routed = co_await route_body(exchange, call.default_provider);
+  if (!routed) co_return;
+  if (routed->route.provider->url(providers::Operation::CountTokens, {})) {
+    co_return co_await count_upstream(exchange, call, routed->route);
+  }
+  auto tokens = estimate_input_tokens(request.body);
+  if (!tokens) co_return co_await send_error(exchange, tokens.error());
+  exchange.status = 200;
+  exchange.usage.input_tokens = *tokens;
+  co_await writer.send(200, reply_headers(exchange, "application/json"),
+                       "{\"input_tokens\":" + std::to_string(*tokens) + "}");
 }
 
 }  // namespace heimdall::engine

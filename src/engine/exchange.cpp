@@ -76,7 +76,29 @@ asio::awaitable<void> send_upstream_error(Exchange& exchange, schema::Dialect pr
                                 codec.encode_error(error, exchange.request_id));
 }
 
-void log_exchange(const Exchange& exchange) {
+asio::awaitable<std::optional<RoutedBody>> route_body(Exchange& exchange,
+                                                      std::string_view default_provider) {
+  auto peek = peek_body(exchange.request.body);
+  if (!peek) {
+    co_await send_error(exchange, peek.error());
+    co_return std::nullopt;
+  }
+  if (!peek->has_model) {
+    co_await send_error(exchange, schema::Error::invalid("model: Field required"));
+    co_return std::nullopt;
+  }
+  auto route = exchange.runtime.resolve(peek->model, default_provider);
+  if (!route) {
+    co_await send_error(exchange, route.error());
+    co_return std::nullopt;
+  }
+  exchange.provider = route->provider->name();
+  exchange.model = route->model;
+  co_return RoutedBody{std::move(*peek), std::move(*route)};
+}
+
+Exchange::~Exchange() {
+  const Exchange& exchange = *this;
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - exchange.started);
   spdlog::debug(

@@ -2,6 +2,7 @@
 // shares (headers, errors in the caller's dialect, upstream errors mapped across dialects).
 #pragma once
 
+#include "engine/body_peek.hpp"
 #include "engine/runtime.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
@@ -12,13 +13,18 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace heimdall::engine {
 
+// Logs itself (one line: id, route, status, latency, tokens; never content) when it ends.
 struct Exchange {
   Exchange(http::Request& request, http::ResponseWriter& writer, const Runtime& runtime,
            schema::Dialect caller);
+  ~Exchange();
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
 
   http::Request& request;
   http::ResponseWriter& writer;
@@ -50,7 +56,13 @@ boost::asio::awaitable<void> send_upstream_error(Exchange& exchange,
 void relay_response_headers(const http::ClientResponse& response, http::HeaderList& out,
                             bool keep_upstream_ids);
 
-/// One info line per finished request: id, route, status, latency and tokens; never content.
-void log_exchange(const Exchange& exchange);
+struct RoutedBody {
+  BodyPeek peek;
+  Route route;
+};
+
+/// Reads the body's model and routes it. On failure it has answered the caller: nullopt.
+boost::asio::awaitable<std::optional<RoutedBody>> route_body(Exchange& exchange,
+                                                             std::string_view default_provider);
 
 }  // namespace heimdall::engine

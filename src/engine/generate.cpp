@@ -1,6 +1,5 @@
 // Gateway::generate: the same-dialect fast path and the translated path (ARCHITECTURE.md §1, §4).
 #include "dialects/codec.hpp"
-#include "engine/body_peek.hpp"
 #include "engine/exchange.hpp"
 #include "engine/gateway.hpp"
 #include "engine/ids.hpp"
@@ -231,23 +230,13 @@ Gateway::Gateway(std::shared_ptr<const Runtime> runtime) : runtime_(std::move(ru
 asio::awaitable<void> Gateway::generate(http::Request& request, http::ResponseWriter& writer,
                                         const SurfaceCall& call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  co_await [&]() -> asio::awaitable<void> {
-    auto peek = peek_body(request.body);
-    if (!peek) co_return co_await send_error(exchange, peek.error());
-    if (!peek->has_model) {
-      co_return co_await send_error(exchange, schema::Error::invalid("model: Field required"));
-    }
-    auto route = runtime_->resolve(peek->model, call.default_provider);
-    if (!route) co_return co_await send_error(exchange, route.error());
-    exchange.provider = route->provider->name();
-    exchange.model = route->model;
-    if (route->provider->dialect() == call.dialect) {
-      co_await fast_path(exchange, call, *route, *peek);
-    } else {
-      co_await translated_path(exchange, *route, *peek);
-    }
-  }();
-  log_exchange(exchange);
+  auto routed = co_await route_body(exchange, call.default_provider);
+  if (!routed) co_return;
+  if (routed->route.provider->dialect() == call.dialect) {
+    co_await fast_path(exchange, call, routed->route, routed->peek);
+  } else {
+    co_await translated_path(exchange, routed->route, routed->peek);
+  }
 }
 
 asio::awaitable<void> Gateway::reply_error(http::ResponseWriter& writer, schema::Dialect dialect,

@@ -162,33 +162,30 @@ asio::awaitable<void> Gateway::list_models(http::Request& request, http::Respons
                                            const SurfaceCall& call,
                                            std::optional<std::string> model_id) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  co_await [&]() -> asio::awaitable<void> {
-    std::vector<ModelEntry> models;
-    for (const auto& [name, provider] : runtime_->providers()) {
-      co_await fetch_models(*runtime_, *provider, name != call.default_provider, request.headers,
-                            models);
+  std::vector<ModelEntry> models;
+  for (const auto& [name, provider] : runtime_->providers()) {
+    co_await fetch_models(*runtime_, *provider, name != call.default_provider, request.headers,
+                          models);
+  }
+  bool anthropic = call.dialect == schema::Dialect::Anthropic;
+  json::value answer;
+  if (model_id) {
+    auto it = std::find_if(models.begin(), models.end(),
+                           [&](const ModelEntry& m) { return m.id == *model_id; });
+    if (it == models.end()) {
+      co_return co_await send_error(exchange,
+                                    schema::Error::not_found("model: " + *model_id + " not found"));
     }
-    bool anthropic = call.dialect == schema::Dialect::Anthropic;
-    json::value answer;
-    if (model_id) {
-      auto it = std::find_if(models.begin(), models.end(),
-                             [&](const ModelEntry& m) { return m.id == *model_id; });
-      if (it == models.end()) {
-        co_return co_await send_error(
-            exchange, schema::Error::not_found("model: " + *model_id + " not found"));
-      }
-      answer = anthropic ? anthropic_model(*it) : openai_model(*it);
-    } else if (anthropic) {
-      answer = anthropic_page(models, request.query());
-    } else {
-      json::array data;
-      for (const auto& model : models) data.push_back(openai_model(model));
-      answer = json::object{{"object", "list"}, {"data", std::move(data)}};
-    }
-    exchange.status = 200;
-    co_await writer.send(200, reply_headers(exchange, "application/json"), json::serialize(answer));
-  }();
-  log_exchange(exchange);
+    answer = anthropic ? anthropic_model(*it) : openai_model(*it);
+  } else if (anthropic) {
+    answer = anthropic_page(models, request.query());
+  } else {
+    json::array data;
+    for (const auto& model : models) data.push_back(openai_model(model));
+    answer = json::object{{"object", "list"}, {"data", std::move(data)}};
+  }
+  exchange.status = 200;
+  co_await writer.send(200, reply_headers(exchange, "application/json"), json::serialize(answer));
 }
 
 }  // namespace heimdall::engine

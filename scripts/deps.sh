@@ -55,6 +55,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Tests connect to "localhost". Minimal roots (debootstrap, some containers) have no /etc/hosts at all.
+if ! getent hosts localhost >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "deps.sh: localhost does not resolve; adding it to /etc/hosts"
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >>/etc/hosts
+  else
+    echo "deps.sh: warning: localhost does not resolve (no entry in /etc/hosts)" >&2
+  fi
+fi
+
 if [ "$want_tests" = 1 ]; then
   command -v npm >/dev/null 2>&1 || { echo "deps.sh: node is installed but npm is not; install npm for it" >&2; exit 1; }
   e2e=$root/tests/e2e

@@ -14,10 +14,12 @@ build=${HEIMDALL_TEST_BUILD_DIR:-build/asan}
 
 ./scripts/deps.sh --tests
 
+unit_rc=0
 if [ "${E2E_ONLY:-0}" != 1 ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHEIMDALL_SANITIZE=ON
   cmake --build "$build"
-  ctest --test-dir "$build" --output-on-failure -j2
+  # A unit failure still lets the e2e suite run (more to read per CI run); the exit status reports both.
+  ctest --test-dir "$build" --output-on-failure -j2 || unit_rc=$?
 fi
 
 # Sanitizer reports make a process fail loudly; the e2e harness also scans the gateway's log for them.
@@ -33,5 +35,12 @@ else
   files=("$root"/tests/e2e/*.test.mjs)
 fi
 cd tests/e2e
-# Files run one after another (each starts its own mock + gateway); every test carries its own timeout.
-exec node --test "${files[@]}"
+# Each file starts its own mock + gateway on free ports; every test carries its own timeout.
+e2e_rc=0
+node --test "${files[@]}" || e2e_rc=$?
+
+if [ "$unit_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
+  echo "test.sh: FAILED (ctest exit $unit_rc, e2e exit $e2e_rc)" >&2
+  exit 1
+fi
+echo "test.sh: all tests passed"

@@ -34,31 +34,18 @@ schema::Result<std::string> count_tokens_body(std::string_view body, std::string
 
 asio::awaitable<void> count_upstream(Exchange& exchange, const SurfaceCall& call,
                                      const Route& route) {
-  const auto& provider = *route.provider;
   auto body = count_tokens_body(exchange.request.body, route.model);
   if (!body) co_return co_await send_error(exchange, body.error());
-  UpstreamRequest upstream;
-  upstream.provider = &provider;
-  upstream.model = route.model;
-  upstream.url = *provider.url(providers::Operation::CountTokens, call.upstream_query);
-  upstream.body = std::move(*body);
-  upstream.headers.add("content-type", "application/json");
-  for (const auto& [name, value] : exchange.request.headers.fields()) {
-    if (provider.forwards_caller_header(name)) upstream.headers.add(name, value);
-  }
-  auto sent =
-      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
-  if (!sent) co_return co_await send_error(exchange, sent.error());
-  auto& response = **sent;
-  if (response.status() >= 400) {
-    co_return co_await send_upstream_error(exchange, provider.dialect(), response);
-  }
-  auto answer = co_await response.read_all(1 << 20);
+  auto response = co_await send_or_answer(
+      exchange, same_dialect_request(exchange, route, providers::Operation::CountTokens,
+                                     call.upstream_query, std::move(*body)));
+  if (!response) co_return;
+  auto answer = co_await response->read_all(1 << 20);
   if (!answer) co_return co_await send_error(exchange, answer.error());
-  exchange.status = response.status();
+  exchange.status = response->status();
   auto headers = reply_headers(exchange, "application/json");
-  relay_response_headers(response, headers, true);
-  co_await exchange.writer.send(response.status(), std::move(headers), std::move(*answer));
+  relay_response_headers(*response, headers, true);
+  co_await exchange.writer.send(response->status(), std::move(headers), std::move(*answer));
 }
 
 }  // namespace

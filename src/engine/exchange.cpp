@@ -76,6 +76,38 @@ asio::awaitable<void> send_upstream_error(Exchange& exchange, schema::Dialect pr
                                 codec.encode_error(error, exchange.request_id));
 }
 
+UpstreamRequest same_dialect_request(const Exchange& exchange, const Route& route,
+                                     providers::Operation operation, std::string_view query,
+                                     std::string body) {
+  const auto& provider = *route.provider;
+  UpstreamRequest upstream;
+  upstream.provider = &provider;
+  upstream.model = route.model;
+  upstream.url = *provider.url(operation, query);
+  upstream.body = std::move(body);
+  upstream.headers.add("content-type", "application/json");
+  for (const auto& [name, value] : exchange.request.headers.fields()) {
+    if (provider.forwards_caller_header(name)) upstream.headers.add(name, value);
+  }
+  return upstream;
+}
+
+asio::awaitable<std::unique_ptr<http::ClientResponse>> send_or_answer(Exchange& exchange,
+                                                                      UpstreamRequest upstream) {
+  schema::Dialect provider_dialect = upstream.provider->dialect();
+  auto sent =
+      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
+  if (!sent) {
+    co_await send_error(exchange, sent.error());
+    co_return nullptr;
+  }
+  if ((*sent)->status() >= 400) {
+    co_await send_upstream_error(exchange, provider_dialect, **sent);
+    co_return nullptr;
+  }
+  co_return std::move(*sent);
+}
+
 asio::awaitable<std::optional<RoutedBody>> route_body(Exchange& exchange,
                                                       std::string_view default_provider) {
   auto peek = peek_body(exchange.request.body);

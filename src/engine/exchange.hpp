@@ -4,6 +4,7 @@
 
 #include "engine/body_peek.hpp"
 #include "engine/runtime.hpp"
+#include "engine/upstream.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
 #include "schema/error.hpp"
@@ -13,6 +14,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -55,6 +57,17 @@ boost::asio::awaitable<void> send_upstream_error(Exchange& exchange,
 /// Copies the upstream headers a caller should see (ids, rate limits, retry hints).
 void relay_response_headers(const http::ClientResponse& response, http::HeaderList& out,
                             bool keep_upstream_ids);
+
+/// A request for a provider of the caller's own dialect: the caller's body, the headers that
+/// provider takes from such callers (anthropic-version, anthropic-beta, …), JSON content type.
+UpstreamRequest same_dialect_request(const Exchange& exchange, const Route& route,
+                                     providers::Operation operation, std::string_view query,
+                                     std::string body);
+
+/// Sends upstream; on a transport failure or an error status it answers the caller in its
+/// dialect and returns nullptr.
+boost::asio::awaitable<std::unique_ptr<http::ClientResponse>> send_or_answer(
+    Exchange& exchange, UpstreamRequest upstream);
 
 struct RoutedBody {
   BodyPeek peek;

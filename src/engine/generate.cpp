@@ -34,25 +34,14 @@ http::HeaderList stream_headers(const Exchange& exchange) {
 asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, const Route& route,
                                 const BodyPeek& peek) {
   const auto& provider = *route.provider;
-  UpstreamRequest upstream;
-  upstream.provider = &provider;
-  upstream.model = route.model;
+  auto upstream = same_dialect_request(
+      exchange, route, providers::Operation::Generate, call.upstream_query,
+      route.model == peek.model ? std::move(exchange.request.body)
+                                : splice_model(exchange.request.body, peek, route.model));
   upstream.stream = peek.stream;
-  upstream.url = *provider.url(providers::Operation::Generate, call.upstream_query);
-  upstream.body = route.model == peek.model
-                      ? std::move(exchange.request.body)
-                      : splice_model(exchange.request.body, peek, route.model);
-  upstream.headers.add("content-type", "application/json");
-  for (const auto& [name, value] : exchange.request.headers.fields()) {
-    if (provider.forwards_caller_header(name)) upstream.headers.add(name, value);
-  }
-  auto sent =
-      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
-  if (!sent) co_return co_await send_error(exchange, sent.error());
-  auto& response = **sent;
-  if (response.status() >= 400) {
-    co_return co_await send_upstream_error(exchange, provider.dialect(), response);
-  }
+  auto sent = co_await send_or_answer(exchange, std::move(upstream));
+  if (!sent) co_return;
+  auto& response = *sent;
   exchange.status = response.status();
   UsageObserver usage(provider.dialect());
   auto headers = reply_headers(exchange, "application/json");
@@ -185,13 +174,9 @@ asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,
   upstream.url = *provider.url(providers::Operation::Generate, {});
   upstream.body = provider_codec.encode_request(request, context);
   upstream.headers.add("content-type", "application/json");
-  auto sent =
-      co_await send_upstream(exchange.runtime, std::move(upstream), exchange.request.headers);
-  if (!sent) co_return co_await send_error(exchange, sent.error());
-  auto& response = **sent;
-  if (response.status() >= 400) {
-    co_return co_await send_upstream_error(exchange, provider.dialect(), response);
-  }
+  auto sent = co_await send_or_answer(exchange, std::move(upstream));
+  if (!sent) co_return;
+  auto& response = *sent;
   exchange.status = 200;
   if (request.stream && is_event_stream(response)) {
     co_return co_await relay_translated_stream(exchange, response, provider_codec, context,

@@ -168,14 +168,19 @@ Error decode_error(int status, std::string_view body) {
 
 std::string_view error_type(const Error& error) {
   const int status = schema::http_status(error);
-  // A documented type from the upstream refines the status (e.g. overloaded_error on a 503) as long
-  // as it is of the same class; anything else would mislead the SDK's retry logic.
+  const std::string_view by_status = type_for_status(status);
+  // A status with a type of its own decides alone: an OpenAI 401 says "invalid_request_error",
+  // and an Anthropic SDK must still see authentication_error. Only the generic fallbacks are
+  // refined by a documented upstream type of the same class (e.g. overloaded_error on a 503).
+  if (by_status != "invalid_request_error" && by_status != "api_error") {
+    return by_status;
+  }
   if (const TypeEntry* e = lookup(error.upstream_type)) {
     if (e->server_class == (status >= 500)) {
       return e->type;
     }
   }
-  return type_for_status(status);
+  return by_status;
 }
 
 void write_error_head(JsonWriter& w, const Error& error) {

@@ -230,6 +230,13 @@ TEST(TranslationTest, UpstreamOpenAiErrorsBecomeAnthropicErrors) {
   body = parse_json(anthropic().encode_error(e500, "req_3"));
   EXPECT_EQ(body.at("error").at("type"), json::value("api_error"));
   EXPECT_EQ(schema::http_status(e500), 500);
+
+  // OpenAI's real 401 says invalid_request_error; an Anthropic SDK must see authentication_error.
+  auto e401 = openai().decode_error(
+      401,
+      R"({"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}})");
+  body = parse_json(anthropic().encode_error(e401, "req_4"));
+  EXPECT_EQ(body.at("error").at("type"), json::value("authentication_error"));
 }
 
 }  // namespace

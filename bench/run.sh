@@ -158,12 +158,12 @@ command -v curl >/dev/null || die "curl not found"
 
 # The tree is shared and moves: note what HEAD was when the run started, and whether the binaries predate it.
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-GIT_TIME=$(git -C "$ROOT" log -1 --format=%ct HEAD 2>/dev/null || echo 0)
 GIT_DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | wc -l)
 BIN_TIME=$(stat -c %Y "$HEIMDALL_BIN")
 STALE=""
-if [[ $BIN_TIME -lt $GIT_TIME ]]; then
-  STALE=" ⚠ heimdall was built before the HEAD commit (run with --rebuild to measure HEAD)"
+NEWER=$(git -C "$ROOT" log --since="@$BIN_TIME" --format=%h -- . ':!bench' 2>/dev/null | wc -l)
+if [[ $NEWER -gt 0 ]]; then
+  STALE=" ⚠ $NEWER commit(s) outside bench/ are newer than the heimdall binary (run with --rebuild to measure HEAD)"
   log "warning:${STALE# ⚠}"
 fi
 
@@ -218,8 +218,15 @@ NGINX_PID=$!
 PIDS+=("$NGINX_PID")
 NGINX_CMD="${PIN_SRV[*]:+${PIN_SRV[*]} }$NGINX -p \$TMP/nginx -c \$TMP/nginx/nginx.conf -e \$TMP/nginx/error.log"
 wait_port "$NGINX_PORT" "$NGINX_PID"
-NGINX_WORKERS=$(ps -o pid= --ppid "$NGINX_PID" | tr -s ' \n' ' ')
-PIDS+=($NGINX_WORKERS)
+NGINX_WORKERS=""
+for _ in $(seq 1 100); do   # the port accepts as soon as the master listens, maybe before the fork
+  NGINX_WORKERS=$(ps -o pid= --ppid "$NGINX_PID" | tr -s ' \n' ' ' || true)
+  [[ -n "${NGINX_WORKERS// /}" ]] && break
+  sleep 0.05
+done
+[[ -n "${NGINX_WORKERS// /}" ]] || die "nginx started no worker process"
+read -r -a NGINX_WORKER_PIDS <<<"$NGINX_WORKERS"
+PIDS+=("${NGINX_WORKER_PIDS[@]}")
 log "nginx master $NGINX_PID workers [${NGINX_WORKERS# }] on 127.0.0.1:$NGINX_PORT"
 
 HDIR="$TMP/heimdall"

@@ -233,6 +233,10 @@ Result<GatewayConfig> parse_config(std::string_view text, const EnvLookup& env,
     HEIMDALL_TRY(double mb, number_field(c, "max_request_body_size_mb", 100, "client"));
     if (mb < 1) return Error::invalid("client.max_request_body_size_mb: must be at least 1");
     config.client.max_request_body_size_mb = static_cast<uint64_t>(mb);
+    HEIMDALL_TRY(double ping_ms, number_field(c, "stream_ping_interval_ms",
+                                              config.client.stream_ping_interval_ms, "client"));
+    if (ping_ms < 0) return Error::invalid("client.stream_ping_interval_ms: must not be negative");
+    config.client.stream_ping_interval_ms = static_cast<uint64_t>(ping_ms);
   }
   if (auto* providers = obj.if_contains("providers")) {
     if (!providers->is_object()) return Error::invalid("providers: must be an object");

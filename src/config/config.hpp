@@ -55,6 +55,8 @@ struct ProviderConfig {
 struct ClientConfig {
   bool allow_direct_keys = false;
   uint64_t max_request_body_size_mb = 100;
+  // Heimdall's own: a stream whose provider is silent this long gets a ping (0 turns pings off).
+  uint64_t stream_ping_interval_ms = 10'000;
 };
 
 struct GatewayConfig {

@@ -3,12 +3,14 @@
 #include "engine/exchange.hpp"
 #include "engine/gateway.hpp"
 #include "engine/ids.hpp"
+#include "engine/keepalive.hpp"
 #include "engine/upstream.hpp"
 #include "engine/usage_observer.hpp"
 #include "http/sse_parser.hpp"
 #include "schema/stream_replay.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 
 namespace heimdall::engine {
 
@@ -27,6 +29,33 @@ http::HeaderList stream_headers(const Exchange& exchange) {
   auto headers = reply_headers(exchange, "text/event-stream; charset=utf-8");
   headers.add("cache-control", "no-cache");
   return headers;
+}
+
+// Ends the keep-alive beside a relay however the relay ends.
+struct StopOnExit {
+  KeepAlive& keepalive;
+  ~StopOnExit() { keepalive.stop(); }
+};
+
+// Runs a stream relay with a KeepAlive beside it; both end when the relay ends.
+template <class Relay>
+asio::awaitable<void> with_keepalive(Exchange& exchange, Relay relay) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  KeepAlive keepalive(
+      exchange.writer, exchange.caller,
+      std::chrono::milliseconds(exchange.runtime.config().client.stream_ping_interval_ms));
+  try {
+    co_await (relay(keepalive) && keepalive.run());
+  } catch (const KeepAlive::ClientGone&) {
+    exchange.status = 499;  // the caller left; the relay was cancelled and the upstream dropped
+  }
+}
+
+asio::awaitable<void> write_stream_error(Exchange& exchange, KeepAlive& keepalive,
+                                         const schema::Error& error) {
+  if (co_await keepalive.write(dialects::codec_for(exchange.caller).encode_stream_error(error))) {
+    co_await exchange.writer.finish();
+  }
 }
 
 // Same dialect on both sides: the caller's bytes go upstream with only the model replaced, and the
@@ -58,22 +87,27 @@ asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, con
   headers.set("content-type", "text/event-stream; charset=utf-8");
   headers.set("cache-control", "no-cache");
   if (!co_await exchange.writer.start_stream(response.status(), std::move(headers))) co_return;
-  http::SseParser parser;
-  std::vector<schema::SseEvent> events;
-  for (;;) {
-    auto piece = co_await response.read_some();
-    if (!piece) {
+  co_await with_keepalive(exchange, [&](KeepAlive& keepalive) -> asio::awaitable<void> {
+    StopOnExit stop{keepalive};
+    http::SseParser parser;
+    std::vector<schema::SseEvent> events;
+    for (;;) {
+      auto piece = co_await response.read_some();
       exchange.usage = usage.usage();
-      co_return co_await send_error(exchange, piece.error());
+      if (!piece) {
+        // The upstream broke mid-stream: the caller gets an in-stream error, never a hang.
+        exchange.status = schema::http_status(piece.error());
+        co_return co_await write_stream_error(exchange, keepalive, piece.error());
+      }
+      if (piece->empty()) break;
+      events.clear();
+      parser.feed(*piece, events);
+      for (const auto& event : events) usage.observe_event(event);
+      if (!co_await keepalive.write(*piece)) co_return;
     }
-    if (piece->empty()) break;
-    events.clear();
-    parser.feed(*piece, events);
-    for (const auto& event : events) usage.observe_event(event);
-    if (!co_await exchange.writer.write(*piece)) co_return;
-  }
-  exchange.usage = usage.usage();
-  co_await exchange.writer.finish();
+    exchange.usage = usage.usage();
+    co_await exchange.writer.finish();
+  });
 }
 
 void clamp_max_tokens(schema::CanonicalRequest& request, const providers::Provider& provider) {
@@ -118,40 +152,43 @@ asio::awaitable<void> relay_translated_stream(Exchange& exchange, http::ClientRe
                                               const dialects::TranslationContext& context,
                                               const schema::CanonicalRequest& request) {
   if (!co_await exchange.writer.start_stream(200, stream_headers(exchange))) co_return;
-  http::SseParser parser;
-  auto decoder = provider_codec.make_stream_decoder(context);
-  EventRelay relay(exchange, request, context.requested_model);
-  std::vector<schema::SseEvent> frames;
-  std::vector<schema::StreamEvent> events;
-  std::string out;
-  bool upstream_done = false;
-  while (!upstream_done) {
-    frames.clear();
-    events.clear();
-    out.clear();
-    auto piece = co_await response.read_some();
-    if (!piece) {
-      // The upstream broke mid-stream: the caller gets an in-stream error, never a hang.
-      schema::StreamEvent error;
-      error.type = schema::StreamEventType::Error;
-      error.error = piece.error();
-      events.push_back(std::move(error));
-      upstream_done = true;
-    } else if (piece->empty()) {
-      parser.finish(frames);
-      for (const auto& frame : frames) decoder->feed(frame, events);
-      decoder->finish(events);
-      upstream_done = true;
-    } else {
-      parser.feed(*piece, frames);
-      for (const auto& frame : frames) decoder->feed(frame, events);
-      upstream_done = decoder->done();
+  co_await with_keepalive(exchange, [&](KeepAlive& keepalive) -> asio::awaitable<void> {
+    StopOnExit stop{keepalive};
+    http::SseParser parser;
+    auto decoder = provider_codec.make_stream_decoder(context);
+    EventRelay relay(exchange, request, context.requested_model);
+    std::vector<schema::SseEvent> frames;
+    std::vector<schema::StreamEvent> events;
+    std::string out;
+    bool upstream_done = false;
+    while (!upstream_done) {
+      frames.clear();
+      events.clear();
+      out.clear();
+      auto piece = co_await response.read_some();
+      if (!piece) {
+        // The upstream broke mid-stream: the caller gets an in-stream error, never a hang.
+        schema::StreamEvent error;
+        error.type = schema::StreamEventType::Error;
+        error.error = piece.error();
+        events.push_back(std::move(error));
+        upstream_done = true;
+      } else if (piece->empty()) {
+        parser.finish(frames);
+        for (const auto& frame : frames) decoder->feed(frame, events);
+        decoder->finish(events);
+        upstream_done = true;
+      } else {
+        parser.feed(*piece, frames);
+        for (const auto& frame : frames) decoder->feed(frame, events);
+        upstream_done = decoder->done();
+      }
+      relay.encode(events, out, exchange.usage);
+      // One write per upstream read: frames decoded together leave together.
+      if (!out.empty() && !co_await keepalive.write(out)) co_return;
     }
-    relay.encode(events, out, exchange.usage);
-    // One write per upstream read: frames decoded together leave together.
-    if (!out.empty() && !co_await exchange.writer.write(out)) co_return;
-  }
-  co_await exchange.writer.finish();
+    co_await exchange.writer.finish();
+  });
 }
 
 asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,

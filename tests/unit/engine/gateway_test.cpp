@@ -246,6 +246,24 @@ TEST_F(GatewayTest, MidStreamResetBecomesAnInStreamError) {
   EXPECT_EQ(reply.body.find("message_stop"), std::string::npos);
 }
 
+TEST_F(GatewayTest, SilentUpstreamsGetPingsInTheCallersDialect) {
+  start_gateway(R"({"stream_ping_interval_ms":100})");
+  // The mock pauses 350 ms between events and sends no pings on OpenAI streams.
+  auto anthropic = call(port(), "/anthropic/v1/messages",
+                        R"({"model":"openai/gpt-4o-mini","max_tokens":64,"stream":true,
+                            "messages":[{"role":"user","content":"two words [[event-delay:350]]"}]})");
+  EXPECT_EQ(anthropic.status, 200);
+  EXPECT_NE(anthropic.body.find("event: ping\ndata: {\"type\":\"ping\"}\n\n"), std::string::npos)
+      << anthropic.body;
+  EXPECT_NE(anthropic.body.find("event: message_stop"), std::string::npos);
+  auto openai = call(port(), "/openai/v1/chat/completions",
+                     R"({"model":"gpt-4o-mini","stream":true,
+                         "messages":[{"role":"user","content":"two words [[event-delay:350]]"}]})");
+  EXPECT_EQ(openai.status, 200);
+  EXPECT_NE(openai.body.find(": ping\n\n"), std::string::npos) << openai.body;
+  EXPECT_NE(openai.body.find("data: [DONE]"), std::string::npos);
+}
+
 TEST_F(GatewayTest, UnknownProvidersAndRoutesAreNotFound) {
   start_gateway();
   auto unknown = call(port(), "/anthropic/v1/messages",

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import * as h from './lib/harness.mjs';
 
-const MODEL = 'claude-sonnet-4-5';
+// Not in the SDK's deprecation list (claude-sonnet-4-5 makes it print a warning on every call).
+const MODEL = 'claude-sonnet-4-6';
 const OPENAI_MODEL = 'openai/gpt-4o-mini';
 const WEATHER_TOOL = {
   name: 'get_weather',

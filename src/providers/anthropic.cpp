@@ -26,9 +26,12 @@ void AnthropicProvider::authorize(http::HeaderList& headers, const Credential& c
 }
 
 bool AnthropicProvider::forwards_caller_header(std::string_view name) const {
-  // Bifrost's passthrough whitelist for API-key callers (anthropic.md §1.2).
+  // Bifrost's passthrough whitelist (anthropic.md §1.2), plus what identifies the client to
+  // Anthropic — Claude Code's session id and app, the SDK's user agent and x-stainless-* — so the
+  // fast path looks upstream like the client talking directly (§7.3). Credentials never pass here.
   return name == "anthropic-version" || name == "anthropic-beta" ||
-         name == "anthropic-dangerous-direct-browser-access";
+         name == "anthropic-dangerous-direct-browser-access" || name == "user-agent" ||
+         name == "x-app" || name == "x-claude-code-session-id" || name.starts_with("x-stainless-");
 }
 
 }  // namespace heimdall::providers

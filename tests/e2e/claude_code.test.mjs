@@ -60,8 +60,8 @@ describe('Claude Code → Heimdall → anthropic (fast path)', OPTS, () => {
     assert.equal(q.path.split('?')[0], '/v1/messages');
     assert.equal(q.json.model, 'claude-sonnet-4-5');
     assert.equal(q.json.stream, true);
-    // The gateway may drop client-identity headers (user-agent, x-app, x-stainless-*); the replay test lists them.
-    if (h.MOCK_MODE) assert.match(q.headers['user-agent'] ?? '', /^claude-cli\//);
+    // The fast path keeps the client's identity (user-agent, x-app, session id) for Anthropic.
+    assert.match(q.headers['user-agent'] ?? '', /^claude-cli\//);
     assert.match(q.headers['anthropic-beta'] ?? '', /claude-code-/);
     if (!h.MOCK_MODE) {
       const key = q.headers['x-api-key'] ?? q.headers.authorization?.replace(/^Bearer /, '');
@@ -152,6 +152,8 @@ describe('recorded Claude Code request survives the fast path', { ...OPTS, skip:
       const dropped = Object.keys(original.headers)
         .filter((k) => !(k in q.headers) && !['host', 'content-length', 'connection', 'accept-encoding', 'authorization', 'x-api-key'].includes(k));
       t.diagnostic(`headers not forwarded upstream: ${dropped.join(', ') || 'none'}`);
+      const identity = (k) => ['user-agent', 'x-app', 'x-claude-code-session-id'].includes(k) || k.startsWith('x-stainless-');
+      assert.deepEqual(dropped.filter(identity), [], 'client identity headers reach Anthropic');
     }
   });
 });

@@ -28,7 +28,11 @@ TEST(ProviderTest, AnthropicAuthenticatesWithApiKeyOrBearerAndDefaultsTheVersion
   EXPECT_EQ(oauth.get("authorization"), "Bearer oauth-token");
   EXPECT_EQ(oauth.get("anthropic-version"), "2099-01-01");
   EXPECT_TRUE(provider->forwards_caller_header("anthropic-beta"));
+  EXPECT_TRUE(provider->forwards_caller_header("x-claude-code-session-id"));
+  EXPECT_TRUE(provider->forwards_caller_header("x-stainless-retry-count"));
   EXPECT_FALSE(provider->forwards_caller_header("x-api-key"));
+  EXPECT_FALSE(provider->forwards_caller_header("authorization"));
+  EXPECT_FALSE(provider->forwards_caller_header("cookie"));
 }
 
 TEST(ProviderTest, OpenAiUsesBearerAndSkipsAuthForKeylessServers) {

@@ -225,32 +225,6 @@ std::vector<std::string> stream_frames(const ReplyPlan& plan, std::string_view i
   return frames;
 }
 
-// Text of a content value (string, or text blocks joined with a space).
-std::string text_of(const json::value& content) {
-  if (const auto* s = content.if_string()) {
-    return std::string(*s);
-  }
-  std::string out;
-  if (const auto* arr = content.if_array()) {
-    for (const auto& block : *arr) {
-      const auto* obj = block.if_object();
-      if (obj == nullptr) {
-        continue;
-      }
-      const auto* type = obj->if_contains("type");
-      const auto* text = obj->if_contains("text");
-      if (type != nullptr && type->is_string() && type->as_string() == "text" && text != nullptr &&
-          text->is_string()) {
-        if (!out.empty()) {
-          out.push_back(' ');
-        }
-        out.append(text->as_string());
-      }
-    }
-  }
-  return out;
-}
-
 // Fills prompt and tool results from the last user message.
 void read_last_user(const json::array& messages, ReplyInputs& in) {
   for (auto it = messages.rbegin(); it != messages.rend(); ++it) {

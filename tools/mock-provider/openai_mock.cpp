@@ -185,31 +185,6 @@ std::vector<std::string> stream_frames(const ReplyPlan& plan, std::string_view i
   return frames;
 }
 
-std::string text_of(const json::value& content) {
-  if (const auto* s = content.if_string()) {
-    return std::string(*s);
-  }
-  std::string out;
-  if (const auto* arr = content.if_array()) {
-    for (const auto& part : *arr) {
-      const auto* obj = part.if_object();
-      if (obj == nullptr) {
-        continue;
-      }
-      const auto* type = obj->if_contains("type");
-      const auto* text = obj->if_contains("text");
-      if (type != nullptr && type->is_string() && type->as_string() == "text" && text != nullptr &&
-          text->is_string()) {
-        if (!out.empty()) {
-          out.push_back(' ');
-        }
-        out.append(text->as_string());
-      }
-    }
-  }
-  return out;
-}
-
 std::string_view role_of(const json::object& msg) {
   if (const auto* r = msg.if_contains("role"); r != nullptr && r->is_string()) {
     return r->as_string();

@@ -145,6 +145,31 @@ void apply_cuts(const ReplyInputs& in, ReplyPlan& plan) {
 
 uint64_t next_counter() { return g_counter.fetch_add(1, std::memory_order_relaxed) + 1; }
 
+std::string text_of(const boost::json::value& content) {
+  if (const auto* s = content.if_string()) {
+    return std::string(*s);
+  }
+  std::string out;
+  if (const auto* parts = content.if_array()) {
+    for (const auto& part : *parts) {
+      const auto* obj = part.if_object();
+      if (obj == nullptr) {
+        continue;
+      }
+      const auto* type = obj->if_contains("type");
+      const auto* text = obj->if_contains("text");
+      if (type != nullptr && type->is_string() && type->as_string() == "text" && text != nullptr &&
+          text->is_string()) {
+        if (!out.empty()) {
+          out.push_back(' ');
+        }
+        out.append(text->as_string());
+      }
+    }
+  }
+  return out;
+}
+
 uint64_t input_tokens_for(size_t body_bytes) { return (static_cast<uint64_t>(body_bytes) + 3) / 4; }
 
 size_t count_words(std::string_view text) {

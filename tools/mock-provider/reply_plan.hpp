@@ -66,6 +66,10 @@ struct ReplyPlan {
 
 ReplyPlan plan_reply(const ReplyInputs& in);
 
+/// The text of a message content value in either dialect: the string itself, or the `text` parts
+/// joined with a space.
+std::string text_of(const boost::json::value& content);
+
 /// Input tokens of a request body: ceil(bytes / 4).
 uint64_t input_tokens_for(size_t body_bytes);
 

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Heimdall proxy benchmark (issue 2): direct -> mock, nginx -> mock, and heimdall's four paths
-# (fast path and translation, Anthropic and OpenAI surfaces), at c=1 (added latency) and c=64
-# (throughput), with the proxy's CPU cost per request from /proc/PID/stat.
+# Heimdall benchmark harness (issue 3). One command runs the scenarios against the project's mock provider
+# and writes bench/results/<UTC date-time>.md (tables, machine, versions, exact commands) and .png (chart).
 #
-#   bench/run.sh [--quick] [--pin] [--duration S] [--rebuild] [--note TEXT]
+#   bench/run.sh [--quick] [--pin] [--duration S] [--rebuild] [--soak] [--only LIST] [--note TEXT]
 #
-#   --quick      3 s per measured run instead of 10 s
-#   --duration S seconds per measured run (overrides --quick)
-#   --pin        wrk on CPU0; mock and the proxy under test on CPU1 (STACK.md §3 "pinned")
+#   --quick      short runs (about 2 minutes in all) instead of the full set (under 10 minutes)
+#   --duration S seconds per measured wrk run of scenarios 1-2 (default 8, --quick 2)
+#   --pin        load generators on CPU0; the mock and the server under test on CPU1 (STACK.md §3 "pinned")
 #   --rebuild    run ninja even when the Release binaries already exist
+#   --soak       add scenario 6's 5-minute soak (RSS sampled every 10 s under load, slope reported)
+#   --only LIST  comma-separated scenarios to run, of 12 (latency + throughput, with 7), 3, 4, 5, 7;
+#                default all. Memory (6) is always reported.
 #   --note TEXT  a sentence added to the results file (e.g. "machine busy with other builds")
 #
-# Output: a Markdown report on stdout and in bench/results/<UTC date-time>.md.
-# Everything listens on 127.0.0.1; every process started here is stopped on exit.
+# Scenarios: 1 added latency at c=1, 2 max throughput and CPU per request, 3 sustained RPS with a 20 ms mock,
+# 4 streaming (TTFT, inter-token gaps, concurrent streams ramp), 5 request body sizes, 6 memory,
+# 7 Portkey side by side (on 1-2). Everything listens on 127.0.0.1; every process started here is stopped
+# on exit; every run has a bounded duration, so the script stops by itself.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,11 +25,13 @@ BENCH="$ROOT/bench"
 DATA="$BENCH/data"
 LUA="$BENCH/wrk/post.lua"
 
-DURATION=10
+DURATION=8
 DURATION_SET=0
 QUICK=0
 PIN=0
 REBUILD=0
+SOAK=0
+ONLY="12,3,4,5,7"
 NOTE=""
 WARMUP=1          # seconds of unmeasured c=64 load before each target's runs
 CONNS_HIGH=64
@@ -36,24 +42,43 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1 ;;
     --pin) PIN=1 ;;
     --rebuild) REBUILD=1 ;;
+    --soak) SOAK=1 ;;
     --duration) DURATION="$2"; DURATION_SET=1; shift ;;
+    --only) ONLY="$2"; shift ;;
     --note) NOTE="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
 done
-if [[ $QUICK -eq 1 && $DURATION_SET -eq 0 ]]; then DURATION=3; fi
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
-log() { echo "[bench] $*" >&2; }
+if [[ $QUICK -eq 1 ]]; then
+  [[ $DURATION_SET -eq 1 ]] || DURATION=2
+  PAUSE=0.2
+  S3_LEVELS="64 512"; S3_DUR=2; S3_PATHS="direct_a hfast_a"
+  S4_K=4; S4_ROUNDS=1; RAMP_LEVELS="100 1000"
+  S5_DUR=1; S5_PATHS="direct_a hfast_a"; S5_CONNS="1 16"
+else
+  PAUSE=0.5
+  S3_LEVELS="64 256 1024 4096"; S3_DUR=4; S3_PATHS="direct_a nginx_a hfast_a htr_a2o"
+  S4_K=8; S4_ROUNDS=3; RAMP_LEVELS="100 1000 5000 10000"
+  S5_DUR=3; S5_PATHS="direct_a nginx_a hfast_a htr_a2o"; S5_CONNS="1 16"
+fi
+SOAK_SECONDS=300
+SOAK_EVERY=10
+
+log() { echo "[bench] $(date -u +%H:%M:%S) $*" >&2; }
 die() { echo "[bench] ERROR: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- processes and cleanup
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/heimdall-bench.XXXXXX")
-PIDS=()
+PIDS=()       # long-lived servers (stopped at exit)
+CHILD=""      # the load generator running now (wrk, loadgen), if any
 OK=0
 cleanup() {
   local pid
+  [[ -n "$CHILD" ]] && kill -TERM "$CHILD" 2>/dev/null || true
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 50); do
     local alive=0
@@ -71,6 +96,22 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Runs a command in the background (so an interrupted run kills it too) and waits for it. Only the one
+# running child is remembered: a finished child's pid may be reused by someone else's process.
+run_child() {
+  "$@" &
+  CHILD=$!
+  local rc=0
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return $rc
+}
+
+# All processes inherit the raised fd limit (concurrent streams need 2 fds per stream in a gateway).
+FD_HARD=$(ulimit -Hn)
+ulimit -n "$FD_HARD" 2>/dev/null || true
+FD_LIMIT=$(ulimit -n)
 
 if [[ $PIN -eq 1 ]]; then
   [[ $(nproc) -ge 2 ]] || die "--pin needs at least 2 CPUs"
@@ -105,13 +146,13 @@ wait_listen() {
 }
 
 wait_port() {
-  local port=$1 pid=$2
-  for _ in $(seq 1 200); do
+  local port=$1 pid=$2 tries=${3:-200}
+  for _ in $(seq 1 "$tries"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "process $pid exited before listening on $port"
+    kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.05
   done
-  die "timed out waiting for port $port"
+  return 1
 }
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -125,36 +166,41 @@ cpu_ticks() {
   done
   echo "$total"
 }
+# kB of VmRSS / VmHWM of a process
+vm() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # ---------------------------------------------------------------- binaries and tools
 MOCK_BIN="$BUILD/tools/mock-provider/heimdall-mock-provider"
 HEIMDALL_BIN="$BUILD/heimdall"
+LOADGEN_BIN="$BUILD/bench/loadgen/heimdall-loadgen"
+CMAKE_ARGS=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEIMDALL_TESTS=OFF -DHEIMDALL_BENCH_TOOLS=ON)
 BUILD_CMDS=(
-  "cmake -S $ROOT -B $BUILD -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEIMDALL_TESTS=OFF"
-  "ninja -C $BUILD heimdall heimdall-mock-provider"
+  "cmake -S . -B ${BUILD#$ROOT/} -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEIMDALL_TESTS=OFF -DHEIMDALL_BENCH_TOOLS=ON"
+  "ninja -C ${BUILD#$ROOT/} heimdall heimdall-mock-provider heimdall-loadgen"
 )
-if [[ $REBUILD -eq 1 || ! -x "$MOCK_BIN" || ! -x "$HEIMDALL_BIN" ]]; then
+if [[ $REBUILD -eq 1 || ! -x "$MOCK_BIN" || ! -x "$HEIMDALL_BIN" || ! -x "$LOADGEN_BIN" ]]; then
   log "building Release binaries into $BUILD"
-  if [[ ! -f "$BUILD/build.ninja" ]]; then
-    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEIMDALL_TESTS=OFF >&2
+  if [[ ! -f "$BUILD/build.ninja" ]] || ! grep -q '^HEIMDALL_BENCH_TOOLS:BOOL=ON' "$BUILD/CMakeCache.txt" 2>/dev/null; then
+    cmake "${CMAKE_ARGS[@]}" >&2
   fi
-  ninja -C "$BUILD" heimdall heimdall-mock-provider >&2 || die "Release build failed (another area mid-change? retry later)"
+  ninja -C "$BUILD" heimdall heimdall-mock-provider heimdall-loadgen >&2 ||
+    die "Release build failed (another area mid-change? retry later)"
 fi
-[[ -x "$MOCK_BIN" && -x "$HEIMDALL_BIN" ]] || die "binaries missing after the build"
+[[ -x "$MOCK_BIN" && -x "$HEIMDALL_BIN" && -x "$LOADGEN_BIN" ]] || die "binaries missing after the build"
 
 NGINX=$(command -v nginx || true)
 [[ -z "$NGINX" && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
-if [[ -z "$(command -v wrk || true)" || -z "$NGINX" ]]; then
-  log "installing wrk and nginx-light"
-  SUDO=(); [[ $EUID -ne 0 ]] && SUDO=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get install -y wrk nginx-light >&2 ||
-    { "${SUDO[@]}" apt-get update >&2 && "${SUDO[@]}" apt-get install -y wrk nginx-light >&2; }
+if [[ -z "$(command -v wrk || true)" || -z "$NGINX" || -z "$(command -v gnuplot || true)" ]]; then
+  log "installing the --bench packages (scripts/deps.sh --bench)"
+  "$ROOT/scripts/deps.sh" --bench >&2
   NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 command -v wrk >/dev/null || die "wrk not found"
 [[ -x "$NGINX" ]] || die "nginx not found"
 command -v curl >/dev/null || die "curl not found"
+HAVE_GNUPLOT=0; command -v gnuplot >/dev/null && HAVE_GNUPLOT=1
+HAVE_NODE=0; command -v node >/dev/null && HAVE_NODE=1
 
 # The tree is shared and moves: note what HEAD was when the run started, and whether the binaries predate it.
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -167,14 +213,56 @@ if [[ $NEWER -gt 0 ]]; then
   log "warning:${STALE# ⚠}"
 fi
 
-# ---------------------------------------------------------------- start the mock, nginx, heimdall
-log "temp dir $TMP"
-"${PIN_SRV[@]}" "$MOCK_BIN" --host 127.0.0.1 --port 0 --workers 1 >"$TMP/mock.log" 2>&1 &
-MOCK_PID=$!
-PIDS+=("$MOCK_PID")
-MOCK_CMD="${PIN_SRV[*]:+${PIN_SRV[*]} }$MOCK_BIN --host 127.0.0.1 --port 0 --workers 1"
-MOCK_PORT=$(wait_listen "$TMP/mock.log" "mock-provider listening on 127.0.0.1:" "$MOCK_PID")
-log "mock pid $MOCK_PID on 127.0.0.1:$MOCK_PORT"
+# Scenario 5's bodies (1 KB, 50 KB, 1 MB) are generated, not committed.
+if want 5; then
+  if [[ $HAVE_NODE -eq 1 ]]; then
+    mkdir -p "$TMP/bodies"
+    node "$DATA/gen_sizes.mjs" "$TMP/bodies"
+  else
+    log "node not found: scenario 5 (body sizes) skipped"
+    ONLY=${ONLY//5/}
+  fi
+fi
+
+# ---------------------------------------------------------------- servers
+RUN_START=$(date +%s)
+log "temp dir $TMP; fd limit $FD_LIMIT"
+SERVER_CMDS=()
+
+start_mock() {  # NAME WORKERS -> sets ${NAME}_PID ${NAME}_PORT
+  local name=$1 workers=$2 pid port
+  "${PIN_SRV[@]}" "$MOCK_BIN" --host 127.0.0.1 --port 0 --workers "$workers" >"$TMP/$name.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  port=$(wait_listen "$TMP/$name.log" "mock-provider listening on 127.0.0.1:" "$pid")
+  printf -v "${name}_PID" '%s' "$pid"
+  printf -v "${name}_PORT" '%s' "$port"
+  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$MOCK_BIN --host 127.0.0.1 --port 0 --workers $workers   # $name")
+  log "$name pid $pid on 127.0.0.1:$port ($workers worker(s))"
+}
+
+start_heimdall() {  # NAME WORKERS MOCK_PORT -> sets ${NAME}_PID ${NAME}_PORT
+  local name=$1 workers=$2 mport=$3 pid port dir="$TMP/$1"
+  mkdir -p "$dir"
+  cat >"$dir/config.json" <<EOF
+{"providers":{
+  "anthropic":{"keys":[{"name":"a","value":"sk-bench","models":["*"],"weight":1}],
+               "network_config":{"base_url":"http://127.0.0.1:$mport"}},
+  "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
+            "network_config":{"base_url":"http://127.0.0.1:$mport/v1"}}}}
+EOF
+  "${PIN_SRV[@]}" "$HEIMDALL_BIN" --app-dir "$dir" --host 127.0.0.1 --port 0 --workers "$workers" >"$TMP/$name.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  port=$(wait_listen "$TMP/$name.log" "heimdall listening on 127.0.0.1:" "$pid")
+  printf -v "${name}_PID" '%s' "$pid"
+  printf -v "${name}_PORT" '%s' "$port"
+  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$HEIMDALL_BIN --app-dir \$TMP/$name --host 127.0.0.1 --port 0 --workers $workers   # $name")
+  log "$name pid $pid on 127.0.0.1:$port ($workers worker(s))"
+}
+
+start_mock mock 1
+MOCK_PORT=$mock_PORT; MOCK_PID=$mock_PID
 
 NGX="$TMP/nginx"
 mkdir -p "$NGX"
@@ -184,13 +272,16 @@ if [[ $EUID -eq 0 ]]; then NGINX_USER="user $(id -un) $(id -gn);"; fi
 cat >"$NGX/nginx.conf" <<EOF
 $NGINX_USER
 worker_processes 1;
+worker_rlimit_nofile $FD_LIMIT;
 daemon off;
 master_process on;
 pid $NGX/nginx.pid;
 error_log $NGX/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections $((FD_LIMIT / 2 - 16)); }
 http {
   access_log off;
+  client_max_body_size 100m;
+  client_body_buffer_size 1m;
   client_body_temp_path $NGX/client_body;
   proxy_temp_path $NGX/proxy;
   fastcgi_temp_path $NGX/fastcgi;
@@ -203,12 +294,13 @@ http {
     keepalive_requests 1000000;
   }
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
     location / {
       proxy_pass http://mock;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_buffering off;
+      proxy_request_buffering off;
     }
   }
 }
@@ -216,8 +308,8 @@ EOF
 "${PIN_SRV[@]}" "$NGINX" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" >"$NGX/stdout.log" 2>&1 &
 NGINX_PID=$!
 PIDS+=("$NGINX_PID")
-NGINX_CMD="${PIN_SRV[*]:+${PIN_SRV[*]} }$NGINX -p \$TMP/nginx -c \$TMP/nginx/nginx.conf -e \$TMP/nginx/error.log"
-wait_port "$NGINX_PORT" "$NGINX_PID"
+SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$NGINX -p \$TMP/nginx -c \$TMP/nginx/nginx.conf -e \$TMP/nginx/error.log")
+wait_port "$NGINX_PORT" "$NGINX_PID" || die "nginx did not start: $(cat "$NGX/error.log")"
 NGINX_WORKERS=""
 for _ in $(seq 1 100); do   # the port accepts as soon as the master listens, maybe before the fork
   NGINX_WORKERS=$(ps -o pid= --ppid "$NGINX_PID" | tr -s ' \n' ' ' || true)
@@ -229,33 +321,59 @@ read -r -a NGINX_WORKER_PIDS <<<"$NGINX_WORKERS"
 PIDS+=("${NGINX_WORKER_PIDS[@]}")
 log "nginx master $NGINX_PID workers [${NGINX_WORKERS# }] on 127.0.0.1:$NGINX_PORT"
 
+start_heimdall heimdall 1 "$MOCK_PORT"
+HEIMDALL_PID=$heimdall_PID; HEIMDALL_PORT=$heimdall_PORT
 HDIR="$TMP/heimdall"
-mkdir -p "$HDIR"
-cat >"$HDIR/config.json" <<EOF
-{"providers":{
-  "anthropic":{"keys":[{"name":"a","value":"sk-bench","models":["*"],"weight":1}],
-               "network_config":{"base_url":"http://127.0.0.1:$MOCK_PORT"}},
-  "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
-            "network_config":{"base_url":"http://127.0.0.1:$MOCK_PORT/v1"}}}}
-EOF
-"${PIN_SRV[@]}" "$HEIMDALL_BIN" --app-dir "$HDIR" --host 127.0.0.1 --port 0 --workers 1 >"$TMP/heimdall.log" 2>&1 &
-HEIMDALL_PID=$!
-PIDS+=("$HEIMDALL_PID")
-HEIMDALL_CMD="${PIN_SRV[*]:+${PIN_SRV[*]} }$HEIMDALL_BIN --app-dir \$TMP/heimdall --host 127.0.0.1 --port 0 --workers 1"
-HEIMDALL_PORT=$(wait_listen "$TMP/heimdall.log" "heimdall listening on 127.0.0.1:" "$HEIMDALL_PID")
-log "heimdall pid $HEIMDALL_PID on 127.0.0.1:$HEIMDALL_PORT"
+
+# Portkey (scenario 7): pinned by bench/peers/package-lock.json; installed there with npm ci when missing.
+PORTKEY_STATUS="not run"
+PORTKEY_PID=""
+PORTKEY_PORT=""
+PORTKEY_V=""
+PEERS="$BENCH/peers"
+PORTKEY_JS="$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js"
+if want 7 && want 12; then
+  if [[ $HAVE_NODE -eq 0 ]]; then
+    PORTKEY_STATUS="not run: node not found"
+  else
+    if [[ ! -f "$PORTKEY_JS" ]]; then
+      log "npm ci in bench/peers (Portkey 1.15.2)"
+      (cd "$PEERS" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2 ||
+        PORTKEY_STATUS="not run: npm ci failed in bench/peers"
+    fi
+    if [[ -f "$PORTKEY_JS" ]]; then
+      PORTKEY_V=$(node -p "require('$PEERS/node_modules/@portkey-ai/gateway/package.json').version")
+      PORTKEY_PORT=$(free_port)
+      "${PIN_SRV[@]}" node --require "$PEERS/loopback.cjs" "$PORTKEY_JS" --port="$PORTKEY_PORT" --headless \
+        >"$TMP/portkey.log" 2>&1 &
+      PORTKEY_PID=$!
+      PIDS+=("$PORTKEY_PID")
+      SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }node --require bench/peers/loopback.cjs bench/peers/node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY_PORT --headless")
+      if wait_port "$PORTKEY_PORT" "$PORTKEY_PID" 400; then
+        PORTKEY_STATUS="ok"
+        log "portkey $PORTKEY_V pid $PORTKEY_PID on 127.0.0.1:$PORTKEY_PORT"
+      else
+        PORTKEY_STATUS="not run: did not start ($(tail -c 300 "$TMP/portkey.log" | tr '\n' ' '))"
+        PORTKEY_PID=""
+      fi
+    fi
+  fi
+fi
+
 AFFINITY=""
-for pid in "$MOCK_PID" "$NGINX_PID" $NGINX_WORKERS "$HEIMDALL_PID"; do
+for pid in "$MOCK_PID" "$NGINX_PID" $NGINX_WORKERS "$HEIMDALL_PID" $PORTKEY_PID; do
   AFFINITY+="$(ps -o comm= -p "$pid") $(taskset -pc "$pid" 2>/dev/null | sed 's/.*: //'); "
 done
 
-# ---------------------------------------------------------------- scenarios
+# ---------------------------------------------------------------- paths
 H_A='content-type: application/json|anthropic-version: 2023-06-01|x-api-key: sk-bench'
 H_O='content-type: application/json|authorization: Bearer sk-bench'
+H_P="content-type: application/json|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT/v1|authorization: Bearer sk-bench"
 M="http://127.0.0.1:$MOCK_PORT"
 N="http://127.0.0.1:$NGINX_PORT"
 H="http://127.0.0.1:$HEIMDALL_PORT"
-# id ; label ; proxy (none|nginx|heimdall) ; url ; body ; headers ; client dialect ; upstream path ; direct baseline
+P="http://127.0.0.1:$PORTKEY_PORT"
+# id ; label ; proxy (none|nginx|heimdall|portkey) ; url ; body ; headers ; client dialect ; upstream path ; direct baseline
 SCENARIOS=(
   "direct_a;direct → mock (Anthropic);none;$M/v1/messages;anthropic_2k.json;$H_A;anthropic;/v1/messages;"
   "direct_o;direct → mock (OpenAI);none;$M/v1/chat/completions;openai_2k.json;$H_O;openai;/v1/chat/completions;"
@@ -265,195 +383,552 @@ SCENARIOS=(
   "hfast_o;heimdall fast path (OpenAI);heimdall;$H/openai/v1/chat/completions;openai_2k.json;$H_O;openai;/v1/chat/completions;direct_o"
   "htr_o2a;heimdall translated (OpenAI → Anthropic);heimdall;$H/openai/v1/chat/completions;openai_2k_to_anthropic.json;$H_O;openai;/v1/messages;direct_a"
 )
+[[ $PORTKEY_STATUS == ok ]] &&
+  SCENARIOS+=("portkey_o;Portkey $PORTKEY_V (OpenAI → OpenAI);portkey;$P/v1/chat/completions;openai_2k.json;$H_P;openai;/v1/chat/completions;direct_o")
+declare -A S_LABEL S_PROXY S_URL S_BODY S_HDRS S_DIALECT S_UPATH S_BASE
+for s in "${SCENARIOS[@]}"; do
+  IFS=';' read -r id label proxy url body hdrs dialect upath base <<<"$s"
+  S_LABEL[$id]=$label; S_PROXY[$id]=$proxy; S_URL[$id]=$url; S_BODY[$id]=$body; S_HDRS[$id]=$hdrs
+  S_DIALECT[$id]=$dialect; S_UPATH[$id]=$upath; S_BASE[$id]=$base
+done
 
 curl_headers() {  # HEADERS string -> curl -H arguments, one per line
   local IFS='|' h
   for h in $1; do printf -- '-H\n%s\n' "$h"; done
 }
+loadgen_headers() {  # HEADERS string -> loadgen -H arguments, one per line (content-type is its default)
+  local IFS='|' h
+  for h in $1; do [[ ${h,,} == content-type:* ]] || printf -- '-H\n%s\n' "$h"; done
+}
 
-# ---- pre-flight: every path answers 200 in the client's dialect and reaches the expected upstream route
-log "pre-flight checks"
+# check ID BODYFILE [UPATH]: one request must answer 200 in the client's dialect and reach the upstream route.
 CHECKS=""
-for s in "${SCENARIOS[@]}"; do
-  IFS=';' read -r id label proxy url body hdrs dialect upath _ <<<"$s"
+check() {
+  local id=$1 bodyf=$2 upath=${3:-${S_UPATH[$1]}} label=${S_LABEL[$1]} out="$TMP/check_$1_$(basename "$2")" code resp seen
   curl -sS -X DELETE "$M/__requests" >/dev/null
-  mapfile -t hargs < <(curl_headers "$hdrs")
-  code=$(curl -sS -o "$TMP/check_$id.json" -w '%{http_code}' "${hargs[@]}" --data-binary "@$DATA/$body" "$url") ||
+  mapfile -t hargs < <(curl_headers "${S_HDRS[$id]}")
+  code=$(curl -sS -m 30 -o "$out" -w '%{http_code}' "${hargs[@]}" --data-binary "@$bodyf" "${S_URL[$id]}") ||
     die "$label: curl failed"
-  resp=$(head -c 400 "$TMP/check_$id.json")
-  [[ "$code" == 200 ]] || die "$label: HTTP $code: $resp"
-  if [[ $dialect == anthropic ]]; then
-    grep -q '"type":"message"' "$TMP/check_$id.json" || die "$label: not an Anthropic message: $resp"
+  resp=$(head -c 400 "$out")
+  [[ "$code" == 200 ]] || die "$label ($(basename "$bodyf")): HTTP $code: $resp"
+  if [[ ${S_DIALECT[$id]} == anthropic ]]; then
+    grep -q '"type":"message"' "$out" || die "$label: not an Anthropic message: $resp"
   else
-    grep -q '"object":"chat.completion"' "$TMP/check_$id.json" || die "$label: not an OpenAI completion: $resp"
+    grep -q '"object":"chat.completion"' "$out" || die "$label: not an OpenAI completion: $resp"
   fi
   seen=$(curl -sS "$M/__requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"\(.*\)"/\1/' | tr '\n' ' ')
   [[ "$seen" == "$upath " ]] || die "$label: upstream saw [$seen], expected [$upath]"
-  CHECKS+="| $label | $code | $(wc -c <"$TMP/check_$id.json") B | $upath |"$'\n'
-  log "  ok  $label: HTTP $code, upstream $upath"
+  CHECKS+="| $label | $(basename "$bodyf") | $code | $(wc -c <"$out") B | $upath |"$'\n'
+  log "  ok  $label ($(basename "$bodyf")): HTTP $code, upstream $upath"
+}
+
+log "pre-flight checks"
+for s in "${SCENARIOS[@]}"; do
+  id=${s%%;*}
+  check "$id" "$DATA/${S_BODY[$id]}"
 done
+if want 3; then
+  for id in $S3_PATHS; do
+    b=anthropic_delay20.json; [[ $id == htr_a2o ]] && b=anthropic_delay20_to_openai.json
+    check "$id" "$DATA/$b"
+  done
+fi
+if want 5; then
+  for id in $S5_PATHS; do
+    for sz in 1k 50k 1m; do
+      b="$TMP/bodies/anthropic_$sz.json"; [[ $id == htr_a2o ]] && b="$TMP/bodies/anthropic_${sz}_to_openai.json"
+      check "$id" "$b"
+    done
+  done
+fi
 curl -sS -X DELETE "$M/__requests" >/dev/null
 
 # ---------------------------------------------------------------- runs
-RESULTS="$TMP/results.tsv"
-: >"$RESULTS"
+WRK_TSV="$TMP/wrk.tsv"   # scenario id label proxy conns load proxy_ticks mock_ticks kv size
+: >"$WRK_TSV"
 RAW="$TMP/raw.txt"
 : >"$RAW"
-WRK_CMDS=""
+CMDS=""
 
 proxy_pids() {
   case "$1" in
     nginx) echo "$NGINX_PID $NGINX_WORKERS" ;;
     heimdall) echo "$HEIMDALL_PID" ;;
+    portkey) echo "$PORTKEY_PID" ;;
     *) echo "" ;;
   esac
 }
 
-run_wrk() {  # id label proxy url body headers conns duration measure(0|1)
-  local id=$1 label=$2 proxy=$3 url=$4 body=$5 hdrs=$6 conns=$7 dur=$8 measure=$9
-  local out="$TMP/wrk_${id}_c${conns}.txt" ppids p0 p1 m0 m1 load
+# run_wrk SCENARIO ID BODYFILE CONNS DURATION MEASURE(0|1) [TAG]
+run_wrk() {
+  local sc=$1 id=$2 bodyf=$3 conns=$4 dur=$5 measure=$6 tag=${7:-}
+  local label=${S_LABEL[$id]} proxy=${S_PROXY[$id]} url=${S_URL[$id]} hdrs=${S_HDRS[$id]}
+  local out="$TMP/wrk_${sc}_${id}_c${conns}${tag:+_$tag}.txt" ppids p0 p1 m0 m1 load threads=1
+  [[ $conns -ge 512 ]] && threads=2
   ppids=$(proxy_pids "$proxy")
   load=$(cut -d' ' -f1 /proc/loadavg)
   p0=$(cpu_ticks $ppids); m0=$(cpu_ticks "$MOCK_PID")
-  BODY="$DATA/$body" HEADERS="$hdrs" "${PIN_WRK[@]}" wrk -t1 -c"$conns" -d"${dur}s" --timeout 5s --latency \
+  BODY="$bodyf" HEADERS="$hdrs" run_child "${PIN_WRK[@]}" wrk -t$threads -c"$conns" -d"${dur}s" --timeout 5s --latency \
     -s "$LUA" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $label c=$conns"; }
   p1=$(cpu_ticks $ppids); m1=$(cpu_ticks "$MOCK_PID")
   [[ $measure -eq 1 ]] || return 0
   local line
   line=$(grep '^BENCH_RESULT' "$out") || { cat "$out" >&2; die "no BENCH_RESULT from wrk for $label c=$conns"; }
-  WRK_CMDS+="BODY=bench/data/$body HEADERS='$hdrs' ${PIN_WRK[*]:+${PIN_WRK[*]} }wrk -t1 -c$conns -d${dur}s --timeout 5s --latency -s bench/wrk/post.lua $url"$'\n'
-  { echo "### $label, c=$conns"; cat "$out"; echo; } >>"$RAW"
-  # id label proxy conns load proxy_ticks mock_ticks + key=value pairs
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$label" "$proxy" "$conns" "$load" \
-    "$((p1 - p0))" "$((m1 - m0))" "${line#BENCH_RESULT }" >>"$RESULTS"
-  log "  $label c=$conns: ${line#BENCH_RESULT }"
+  CMDS+="BODY=${bodyf#$ROOT/} HEADERS='$hdrs' ${PIN_WRK[*]:+${PIN_WRK[*]} }wrk -t$threads -c$conns -d${dur}s --timeout 5s --latency -s bench/wrk/post.lua $url"$'\n'
+  { echo "### scenario $sc: $label, c=$conns ${tag}"; cat "$out"; echo; } >>"$RAW"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$id" "$label" "$proxy" "$conns" "$load" \
+    "$((p1 - p0))" "$((m1 - m0))" "${line#BENCH_RESULT }" "$tag" >>"$WRK_TSV"
+  log "  [$sc] $label c=$conns $tag: $(sed 's/ err_connect.*//' <<<"${line#BENCH_RESULT }")"
 }
 
-START=$(date +%s)
-for s in "${SCENARIOS[@]}"; do
-  IFS=';' read -r id label proxy url body hdrs _ <<<"$s"
-  log "$label"
-  run_wrk "$id" "$label" "$proxy" "$url" "$body" "$hdrs" "$CONNS_HIGH" "$WARMUP" 0
-  sleep 0.5
-  run_wrk "$id" "$label" "$proxy" "$url" "$body" "$hdrs" 1 "$DURATION" 1
-  sleep 0.5
-  run_wrk "$id" "$label" "$proxy" "$url" "$body" "$hdrs" "$CONNS_HIGH" "$DURATION" 1
-  sleep 0.5
-done
-ELAPSED=$(($(date +%s) - START))
+kv_of() {  # KEY "k=v k=v ..." -> v
+  local k=$1 s=" $2 "
+  s=${s#* $k=}
+  echo "${s%% *}"
+}
+
+MEM_ROWS=""
+mem_note() {  # LABEL PID
+  MEM_ROWS+="| $1 | $(mb "$(vm "$2" VmRSS)") | $(mb "$(vm "$2" VmHWM)") |"$'\n'
+}
+sleep 1
+mem_note "heimdall idle (after start and pre-flight)" "$HEIMDALL_PID"
+RSS_IDLE=$(vm "$HEIMDALL_PID" VmRSS)
+
+# ---- scenarios 1 + 2 (+7): each path at c=1 and c=64
+if want 12; then
+  log "scenarios 1-2 (+7): c=1 and c=$CONNS_HIGH, ${DURATION} s each"
+  for s in "${SCENARIOS[@]}"; do
+    id=${s%%;*}
+    run_wrk 12 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$WARMUP" 0
+    sleep "$PAUSE"
+    run_wrk 12 "$id" "$DATA/${S_BODY[$id]}" 1 "$DURATION" 1
+    sleep "$PAUSE"
+    run_wrk 12 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$DURATION" 1
+    sleep "$PAUSE"
+  done
+  mem_note "heimdall after scenarios 1-2" "$HEIMDALL_PID"
+  if [[ $PORTKEY_STATUS == ok ]]; then
+    # Portkey streaming on Node 20: recorded as a result, not worked around.
+    mapfile -t hargs < <(curl_headers "$H_P")
+    PK_STREAM_CODE=$(curl -sS -m 10 -o "$TMP/portkey_stream.txt" -w '%{http_code}' "${hargs[@]}" \
+      --data-binary "@$DATA/openai_stream.json" "$P/v1/chat/completions" || echo "curl-failed")
+    PK_STREAM_BODY=$(head -c 200 "$TMP/portkey_stream.txt" | tr '\n' ' ')
+    PK_STREAM_ERR=$(grep -o 'TypeError: [a-z]*' "$TMP/portkey.log" | head -1 || true)
+    log "  portkey stream: HTTP $PK_STREAM_CODE ${PK_STREAM_ERR}"
+  fi
+fi
+
+# ---- scenario 3: sustained RPS with a 20 ms mock ([[delay:20]] in the prompt), increasing connections
+if want 3; then
+  log "scenario 3: 20 ms mock, c in [$S3_LEVELS], ${S3_DUR} s each"
+  for id in $S3_PATHS; do
+    b=anthropic_delay20.json; [[ $id == htr_a2o ]] && b=anthropic_delay20_to_openai.json
+    for c in $S3_LEVELS; do
+      run_wrk 3 "$id" "$DATA/$b" "$c" "$S3_DUR" 1
+      sleep "$PAUSE"
+    done
+  done
+  mem_note "heimdall after scenario 3" "$HEIMDALL_PID"
+fi
+
+# ---- scenario 5: body sizes
+if want 5; then
+  log "scenario 5: 1 KB, 50 KB, 1 MB bodies, c in [$S5_CONNS], ${S5_DUR} s each"
+  for sz in 1k 50k 1m; do
+    for id in $S5_PATHS; do
+      b="$TMP/bodies/anthropic_$sz.json"; [[ $id == htr_a2o ]] && b="$TMP/bodies/anthropic_${sz}_to_openai.json"
+      for c in $S5_CONNS; do
+        run_wrk 5 "$id" "$b" "$c" "$S5_DUR" 1 "$sz"
+        sleep "$PAUSE"
+      done
+    done
+  done
+  mem_note "heimdall after scenario 5" "$HEIMDALL_PID"
+fi
+
+# ---- scenario 4: streaming
+LG_TSV="$TMP/loadgen.tsv"   # phase id label streams kv
+: >"$LG_TSV"
+# run_loadgen PHASE ID URL BODY HEADERS DIALECT STREAMS PER_CONN TIMEOUT -> appends a row; returns loadgen's status
+run_loadgen() {
+  local phase=$1 id=$2 url=$3 body=$4 hdrs=$5 dialect=$6 k=$7 per=$8 tmo=$9 out line rc=0
+  out="$TMP/loadgen_${phase}_${id}_${k}.txt"
+  mapfile -t largs < <(loadgen_headers "$hdrs")
+  run_child "${PIN_WRK[@]}" "$LOADGEN_BIN" --url "$url" --body "$body" "${largs[@]}" --dialect "$dialect" \
+    --streams "$k" --per-conn "$per" --expect-tokens 64 --stall-ms 1000 --timeout-s "$tmo" >"$out" 2>&1 || rc=$?
+  line=$(grep '^LOADGEN_RESULT' "$out") || { cat "$out" >&2; die "no LOADGEN_RESULT for $id ($phase, $k streams)"; }
+  CMDS+="${PIN_WRK[*]:+${PIN_WRK[*]} }${LOADGEN_BIN#$ROOT/} --url $url --body ${body#$ROOT/} $(printf "%q " "${largs[@]}")--dialect $dialect --streams $k --per-conn $per --expect-tokens 64 --stall-ms 1000 --timeout-s $tmo"$'\n'
+  printf '%s\t%s\t%s\t%s\t%s\n' "$phase" "$id" "${S_LABEL[$id]:-$id}" "$k" "${line#LOADGEN_RESULT }" >>"$LG_TSV"
+  log "  [4 $phase] $id $k streams: $(sed 's/ connect_errors.*tokens=/ tokens=/' <<<"${line#LOADGEN_RESULT }")"
+  return $rc
+}
+
+RAMP_HELD=0
+RAMP_FAILED=""
+if want 4; then
+  log "scenario 4: streaming, 64 deltas 20 ms apart"
+  A_STREAM="$DATA/anthropic_stream.json"
+  # per path: id url body headers dialect upstream
+  STREAM_PATHS=(
+    "direct_a;$M/v1/messages;$A_STREAM;$H_A;anthropic;/v1/messages"
+    "direct_o;$M/v1/chat/completions;$DATA/openai_stream.json;$H_O;openai;/v1/chat/completions"
+    "hfast_a;$H/anthropic/v1/messages;$A_STREAM;$H_A;anthropic;/v1/messages"
+    "htr_a2o;$H/anthropic/v1/messages;$DATA/anthropic_stream_to_openai.json;$H_A;anthropic;/v1/chat/completions"
+  )
+  for p in "${STREAM_PATHS[@]}"; do   # pre-flight: 1 stream, right dialect, 64 tokens, right upstream route
+    IFS=';' read -r id url body hdrs dialect upath <<<"$p"
+    curl -sS -X DELETE "$M/__requests" >/dev/null
+    run_loadgen check "$id" "$url" "$body" "$hdrs" "$dialect" 1 1 30 || die "stream pre-flight failed for $id"
+    seen=$(curl -sS "$M/__requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"\(.*\)"/\1/' | tr '\n' ' ')
+    [[ "$seen" == "$upath " ]] || die "stream $id: upstream saw [$seen], expected [$upath]"
+    CHECKS+="| ${S_LABEL[$id]} (stream) | $(basename "$body") | 200 | 64 $dialect token events | $upath |"$'\n'
+  done
+  for p in "${STREAM_PATHS[@]}"; do
+    IFS=';' read -r id url body hdrs dialect upath <<<"$p"
+    run_loadgen latency "$id" "$url" "$body" "$hdrs" "$dialect" "$S4_K" "$S4_ROUNDS" 60 || true
+  done
+  mem_note "heimdall after scenario 4 latency runs" "$HEIMDALL_PID"
+  # The ramp runs against a fresh mock + heimdall pair with 2 workers each (its memory is reported apart).
+  start_mock rmock 2
+  start_heimdall rheim 2 "$rmock_PORT"
+  RH="http://127.0.0.1:$rheim_PORT"
+  mem_note "ramp heimdall (2 workers) idle" "$rheim_PID"
+  for k in $RAMP_LEVELS; do
+    rc=0
+    run_loadgen ramp hfast_a "$RH/anthropic/v1/messages" "$A_STREAM" "$H_A" anthropic "$k" 1 90 || rc=$?
+    line=$(tail -1 "$LG_TSV" | cut -f5)
+    # held = every stream complete and in the right dialect (no error) and no inter-token gap > 1 s;
+    # a first token later than 1 s is reported (TTFT stalls) but does not fail the level
+    if [[ $rc -eq 0 && $(kv_of errors "$line") == 0 && $(kv_of stalls_gap "$line") == 0 ]]; then
+      RAMP_HELD=$k
+    else
+      RAMP_FAILED=$k
+      mem_note "ramp heimdall at $k streams" "$rheim_PID"
+      break
+    fi
+    mem_note "ramp heimdall after $k streams" "$rheim_PID"
+    sleep 1
+  done
+  kill -0 "$rheim_PID" 2>/dev/null || die "the ramp heimdall died (logs in $TMP)"
+  sleep 2
+  mem_note "ramp heimdall 2 s after the ramp" "$rheim_PID"
+fi
+
+# ---- scenario 6: memory (the soak)
+SOAK_ROWS=""
+SOAK_SLOPE=""
+if [[ $SOAK -eq 1 ]]; then
+  log "scenario 6: ${SOAK_SECONDS} s soak on the heimdall fast path (c=$CONNS_HIGH), RSS every ${SOAK_EVERY} s"
+  BODY="$DATA/anthropic_2k.json" HEADERS="$H_A" "${PIN_WRK[@]}" wrk -t1 -c"$CONNS_HIGH" -d"${SOAK_SECONDS}s" \
+    --timeout 5s --latency -s "$LUA" "${S_URL[hfast_a]}" >"$TMP/wrk_soak.txt" 2>&1 &
+  SOAK_WRK=$!
+  CHILD=$SOAK_WRK
+  CMDS+="BODY=bench/data/anthropic_2k.json HEADERS='$H_A' ${PIN_WRK[*]:+${PIN_WRK[*]} }wrk -t1 -c$CONNS_HIGH -d${SOAK_SECONDS}s --timeout 5s --latency -s bench/wrk/post.lua ${S_URL[hfast_a]}   # soak"$'\n'
+  : >"$TMP/soak.dat"
+  t0=$(date +%s)
+  while kill -0 "$SOAK_WRK" 2>/dev/null; do
+    t=$(($(date +%s) - t0))
+    echo "$t $(vm "$HEIMDALL_PID" VmRSS)" >>"$TMP/soak.dat"
+    SOAK_ROWS+="| $t | $(mb "$(vm "$HEIMDALL_PID" VmRSS)") |"$'\n'
+    sleep "$SOAK_EVERY"
+  done
+  wait "$SOAK_WRK" || true
+  CHILD=""
+  SOAK_LINE=$(grep '^BENCH_RESULT' "$TMP/wrk_soak.txt" | sed 's/^BENCH_RESULT //' || echo "no result")
+  { echo "### soak"; cat "$TMP/wrk_soak.txt"; echo; } >>"$RAW"
+  # least-squares slope of RSS over time, all samples and the second half
+  SOAK_SLOPE=$(awk '{ t[NR] = $1; r[NR] = $2 } END {
+    for (h = 0; h < 2; h++) {
+      s = (h == 0) ? 1 : int(NR / 2) + 1; n = 0; st = 0; sr = 0; stt = 0; str = 0
+      for (i = s; i <= NR; i++) { n++; st += t[i]; sr += r[i]; stt += t[i] * t[i]; str += t[i] * r[i] }
+      d = n * stt - st * st; sl = (d != 0) ? (n * str - st * sr) / d : 0
+      printf "%s%+.1f kB/min", (h ? "; second half " : "all samples "), sl * 60
+    }
+    printf "; first %.1f MB, last %.1f MB", r[1] / 1024, r[NR] / 1024 }' "$TMP/soak.dat")
+  log "  soak: $SOAK_SLOPE"
+fi
+
+sleep 2
+mem_note "heimdall at the end (2 s idle after the runs)" "$HEIMDALL_PID"
+RSS_END=$(vm "$HEIMDALL_PID" VmRSS)
+HWM_END=$(vm "$HEIMDALL_PID" VmHWM)
+ELAPSED=$(($(date +%s) - RUN_START))
 
 # ---- after the runs: the processes are still alive and their logs have no errors
 for pid in "$MOCK_PID" "$NGINX_PID" "$HEIMDALL_PID"; do
   kill -0 "$pid" 2>/dev/null || die "process $pid died during the runs (logs in $TMP)"
 done
-H_WARN=$(grep -ciE '\b(warn|warning|error|critical)\b' "$TMP/heimdall.log" || true)
+H_WARN=$(cat "$TMP/heimdall.log" "$TMP/rheim.log" 2>/dev/null | grep -ciE '\b(warn|warning|error|critical)\b' || true)
 N_ERR=$(grep -ciE '\[(error|crit|alert|emerg)\]' "$NGX/error.log" || true)
 
 # ---------------------------------------------------------------- report
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$BENCH/results"
 REPORT="$BENCH/results/$STAMP.md"
+CHART="$BENCH/results/$STAMP.png"
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 NGINX_V=$("$NGINX" -v 2>&1 | head -1)
 WRK_V=$(wrk -v 2>&1 | head -1 || true)
+NODE_V=$(node --version 2>/dev/null || echo "no node")
+GNUPLOT_V=$(gnuplot --version 2>/dev/null || echo "no gnuplot")
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
-LOAD_MAX=$(cut -f5 "$RESULTS" | sort -g | tail -1)
-BUSY=$(awk -v l="$LOAD_MAX" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n) ? 1 : 0 }')
+LOAD_MAX=$(cut -f6 "$WRK_TSV" | sort -g | tail -1)
+BUSY=$(awk -v l="${LOAD_MAX:-0}" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n) ? 1 : 0 }')
 
-TABLE=$(awk -F'\t' -v tck="$CLK_TCK" '
-function kv(s, key,   n, a, i, p) {
+AWK_KV='function kv(s, key,   n, a, i, p) {
   n = split(s, a, " ")
   for (i = 1; i <= n; i++) { split(a[i], p, "="); if (p[1] == key) return p[2] }
   return ""
 }
-BEGIN {
-  print "| scenario | c | RPS | p50 µs | p90 µs | p99 µs | p99.9 µs | errors c/r/w/t | non-2xx | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | load1 |"
-  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-}
-{
-  kvs = $8; req = kv(kvs, "requests"); dur = kv(kvs, "duration_us") / 1e6
-  pcpu = ($3 == "none") ? "–" : sprintf("%.4f", ($6 / tck) / req * 1000)
-  ppct = ($3 == "none") ? "–" : sprintf("%.0f", ($6 / tck) / dur * 100)
-  mcpu = sprintf("%.4f", ($7 / tck) / req * 1000)
-  errs = kv(kvs, "err_connect") "/" kv(kvs, "err_read") "/" kv(kvs, "err_write") "/" kv(kvs, "err_timeout")
-  non2xx = kv(kvs, "non2xx")
-  flag = (errs != "0/0/0/0" || non2xx != "0") ? " ⚠" : ""
-  printf "| %s%s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, flag, $4, kv(kvs, "rps"),
-    kv(kvs, "p50"), kv(kvs, "p90"), kv(kvs, "p99"), kv(kvs, "p999"), errs, non2xx, pcpu, ppct, mcpu, $5
-}' "$RESULTS")
+function errs(s) { return kv(s, "err_connect") + kv(s, "err_read") + kv(s, "err_write") + kv(s, "err_timeout") + kv(s, "non2xx") }'
 
-# Ratios: each gateway against nginx (RPS, CPU at c=64) and against the direct run to the same upstream
-# route (added p50/p99 at c=1 and c=64).
 BASELINES=""
-for s in "${SCENARIOS[@]}"; do
-  IFS=';' read -r id _ <<<"$s"
-  BASELINES+="$id=${s##*;} "
-done
-RATIOS=$(awk -F'\t' -v tck="$CLK_TCK" -v baselines="$BASELINES" '
-function kv(s, key,   n, a, i, p) {
-  n = split(s, a, " ")
-  for (i = 1; i <= n; i++) { split(a[i], p, "="); if (p[1] == key) return p[2] }
-  return ""
-}
-BEGIN {
-  n = split(baselines, b, " ")
-  for (i = 1; i <= n; i++) { split(b[i], p, "="); base[p[1]] = p[2] }
-}
-{
-  k = $1 SUBSEP $4
-  rps[k] = kv($8, "rps"); p50[k] = kv($8, "p50"); p99[k] = kv($8, "p99")
-  cpu[k] = ($3 == "none") ? 0 : ($6 / tck) / kv($8, "requests") * 1e6
-  label[$1] = $2; order[++cnt] = $1; proxy[$1] = $3
+for id in "${!S_BASE[@]}"; do BASELINES+="$id=${S_BASE[$id]} "; done
+
+# Scenarios 1-2 (and 7): one table each, from the 12 rows.
+S1_TABLE=$(awk -F'\t' -v baselines="$BASELINES" "$AWK_KV"'
+BEGIN { n = split(baselines, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); base[p[1]] = p[2] } }
+$1 == "12" && $5 == 1 { order[++cnt] = $2; lab[$2] = $3; p50[$2] = kv($9, "p50"); p99[$2] = kv($9, "p99"); p999[$2] = kv($9, "p999"); e[$2] = errs($9); rps[$2] = kv($9, "rps") }
+END {
+  print "| path | baseline (direct) | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | RPS | errors |"
+  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= cnt; i++) {
+    id = order[i]; d = base[id]
+    if (d == "") printf "| %s | – | %d | %d | %d | – | – | – | %.0f | %d |\n", lab[id], p50[id], p99[id], p999[id], rps[id], e[id]
+    else printf "| %s | %s | %d | %d | %d | %+d | %+d | %+d | %.0f | %d%s |\n", lab[id], lab[d], p50[id], p99[id], p999[id],
+      p50[id] - p50[d], p99[id] - p99[d], p999[id] - p999[d], rps[id], e[id], (e[id] > 0 ? " ⚠" : "")
+  }
+}' "$WRK_TSV")
+
+S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" "$AWK_KV"'
+$1 == "12" && $5 == hi {
+  order[++cnt] = $2; lab[$2] = $3; px[$2] = $4; rps[$2] = kv($9, "rps"); e[$2] = errs($9); req = kv($9, "requests")
+  dur = kv($9, "duration_us") / 1e6
+  cpu[$2] = ($4 == "none") ? 0 : ($7 / tck) / req * 1000; pct[$2] = ($4 == "none") ? 0 : ($7 / tck) / dur * 100
+  mcpu[$2] = ($8 / tck) / req * 1000; p99[$2] = kv($9, "p99")
 }
 END {
-  print "| gateway | vs direct | RPS c=64 / nginx | RPS c=64 / direct | CPU/req / nginx | added p50 c=1 µs | added p99 c=1 µs | added p50 c=64 µs | added p99 c=64 µs |"
-  print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-  for (i = 1; i <= cnt; i += 2) {       # each id appears twice (c=1, c=64)
-    id = order[i]; if (proxy[id] == "none") continue
-    d = base[id]; hi = id SUBSEP 64; lo = id SUBSEP 1; ng = "nginx_a" SUBSEP 64
-    printf "| %s | %s | %.2f | %.2f | %s | %+d | %+d | %+d | %+d |\n", label[id], label[d],
-      rps[hi] / rps[ng], rps[hi] / rps[d SUBSEP 64],
-      (cpu[ng] > 0 ? sprintf("%.2f", cpu[hi] / cpu[ng]) : "–"),
-      p50[lo] - p50[d SUBSEP 1], p99[lo] - p99[d SUBSEP 1], p50[hi] - p50[d SUBSEP 64], p99[hi] - p99[d SUBSEP 64]
+  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | CPU per req / nginx | RPS / Portkey | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= cnt; i++) {
+    id = order[i]
+    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %d%s |\n", lab[id], rps[id], p99[id],
+      (px[id] == "none" ? "–" : sprintf("%.4f", cpu[id])), (px[id] == "none" ? "–" : sprintf("%.0f", pct[id])), mcpu[id],
+      ("nginx_a" in rps ? sprintf("%.2f", rps[id] / rps["nginx_a"]) : "–"),
+      (px[id] != "none" && cpu["nginx_a"] > 0 ? sprintf("%.2f", cpu[id] / cpu["nginx_a"]) : "–"),
+      (px[id] == "heimdall" && rps["portkey_o"] > 0 ? sprintf("%.1f", rps[id] / rps["portkey_o"]) : "–"),
+      e[id], (e[id] > 0 ? " ⚠" : "")
   }
-}' "$RESULTS")
+}' "$WRK_TSV")
+
+# Scenario 3: every level; "held" = p99 < 1 s and errors < 0.1 %.
+S3_TABLE=$(awk -F'\t' "$AWK_KV"'
+$1 == "3" {
+  req = kv($9, "requests"); e = errs($9); er = (req + e > 0) ? e / (req + e) * 100 : 100
+  held = (kv($9, "p99") < 1000000 && er < 0.1) ? "yes" : "no"
+  printf "| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %.3f | %s |\n", $3, $5, kv($9, "rps"), kv($9, "p50") / 1000,
+    kv($9, "p99") / 1000, kv($9, "p999") / 1000, e, er, held
+}' "$WRK_TSV")
+S3_BEST=$(awk -F'\t' "$AWK_KV"'
+$1 == "3" {
+  req = kv($9, "requests"); e = errs($9); er = (req + e > 0) ? e / (req + e) * 100 : 100
+  if (!($2 in seen)) { seen[$2] = 1; order[++cnt] = $2; lab[$2] = $3 }
+  if (kv($9, "p99") < 1000000 && er < 0.1 && kv($9, "rps") > best[$2]) { best[$2] = kv($9, "rps"); bc[$2] = $5 }
+  top[$2] = $5
+}
+END {
+  for (i = 1; i <= cnt; i++) { id = order[i]
+    if (best[id] == "") printf "- %s: no level held\n", lab[id]
+    else printf "- %s: **%.0f RPS** held (at c=%d%s)\n", lab[id], best[id], bc[id], (bc[id] == top[id] ? ", the highest level tried: the limit is above it" : "")
+  }
+}' "$WRK_TSV")
+
+# Scenario 5: per size and c, each path with its added latency vs direct at the same size and c.
+S5_TABLE=$(awk -F'\t' "$AWK_KV"'
+$1 == "5" { k = $10 SUBSEP $5; if ($2 == "direct_a") { d50[k] = kv($9, "p50"); d99[k] = kv($9, "p99"); drps[k] = kv($9, "rps") }
+  row[++n] = $0 }
+END {
+  print "| body | c | path | RPS | RPS / direct | p50 µs | p99 µs | added p50 µs | added p99 µs | errors |"
+  print "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= n; i++) { split(row[i], f, "\t"); k = f[10] SUBSEP f[5]; e = errs(f[9])
+    printf "| %s | %d | %s | %.0f | %s | %d | %d | %s | %s | %d%s |\n", f[10], f[5], f[3], kv(f[9], "rps"),
+      (drps[k] > 0 ? sprintf("%.2f", kv(f[9], "rps") / drps[k]) : "–"), kv(f[9], "p50"), kv(f[9], "p99"),
+      (f[2] == "direct_a" ? "–" : sprintf("%+d", kv(f[9], "p50") - d50[k])),
+      (f[2] == "direct_a" ? "–" : sprintf("%+d", kv(f[9], "p99") - d99[k])), e, (e > 0 ? " ⚠" : "") }
+}' "$WRK_TSV")
+
+# Scenario 4 tables.
+S4_LAT=$(awk -F'\t' "$AWK_KV"'
+$1 == "latency" { order[++n] = $2; lab[$2] = $3; s[$2] = $5 }
+END {
+  base["hfast_a"] = "direct_a"; base["htr_a2o"] = "direct_o"
+  print "| path | streams | TTFT p50 ms | TTFT p99 ms | gap p50 ms | gap p99 ms | gap p99.9 ms | gap max ms | added TTFT p99 µs | added gap p99 µs | stalls | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= n; i++) { id = order[i]; v = s[id]; d = base[id]
+    printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %d | %d%s |\n", lab[id], kv(v, "streams"),
+      kv(v, "ttft_p50") / 1000, kv(v, "ttft_p99") / 1000, kv(v, "gap_p50") / 1000, kv(v, "gap_p99") / 1000,
+      kv(v, "gap_p999") / 1000, kv(v, "gap_max") / 1000,
+      (d == "" ? "–" : sprintf("%+d", kv(v, "ttft_p99") - kv(s[d], "ttft_p99"))),
+      (d == "" ? "–" : sprintf("%+d", kv(v, "gap_p99") - kv(s[d], "gap_p99"))),
+      kv(v, "stalls_gap") + kv(v, "stalls_ttft"), kv(v, "errors"), (kv(v, "errors") > 0 ? " ⚠ " kv(v, "first_error") : "")
+  }
+}' "$LG_TSV")
+S4_RAMP=$(awk -F'\t' "$AWK_KV"'
+$1 == "ramp" { v = $5
+  held = (kv(v, "errors") == 0 && kv(v, "stalls_gap") == 0) ? "yes" : "no"
+  printf "| %d | %d | %d | %d | %d | %d | %.0f | %.0f | %.1f | %.1f | %.0f | %.1f | %s | %s |\n", kv(v, "streams"), kv(v, "peak_inflight"), kv(v, "ok"),
+    kv(v, "errors"), kv(v, "stalls_gap"), kv(v, "stalls_ttft"), kv(v, "connect_ms"), kv(v, "ttft_p50") / 1000, kv(v, "ttft_p99") / 1000,
+    kv(v, "gap_p99") / 1000, kv(v, "gap_max") / 1000, kv(v, "duration_ms") / 1000, held, (kv(v, "first_error") == "-" ? "" : kv(v, "first_error"))
+}' "$LG_TSV")
+
+# ---- chart: latency vs load (scenario 3: p99 vs achieved RPS; scenario 4: stream latency vs concurrent streams)
+CHART_NOTE=""
+if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 3 || want 4; }; then
+  PLOTS3=""
+  for id in $S3_PATHS; do
+    awk -F'\t' -v id="$id" "$AWK_KV"' $1 == "3" && $2 == id { printf "%d %.1f %.3f %.3f\n", $5, kv($9, "rps"), kv($9, "p50") / 1000, kv($9, "p99") / 1000 }' \
+      "$WRK_TSV" >"$TMP/s3_$id.dat"
+    [[ -s "$TMP/s3_$id.dat" ]] && PLOTS3+="'$TMP/s3_$id.dat' using 2:4 with linespoints title '${S_LABEL[$id]} p99', "
+  done
+  awk -F'\t' "$AWK_KV"' $1 == "ramp" { printf "%d %.3f %.3f %.3f\n", $4, kv($5, "ttft_p99") / 1000, kv($5, "gap_p99") / 1000, kv($5, "gap_max") / 1000 }' \
+    "$LG_TSV" >"$TMP/ramp.dat"
+  {
+    echo "set terminal pngcairo size 1400,560 font 'sans,10'"
+    echo "set output '$CHART'"
+    echo "set multiplot layout 1,2 title 'Heimdall bench $STAMP ($(nproc) CPUs$([[ $PIN -eq 1 ]] && echo ', pinned'))'"
+    echo "set grid; set key top left; set logscale y"
+    echo "set title 'Scenario 3: 20 ms mock, wrk closed loop, c = $S3_LEVELS'"
+    echo "set xlabel 'achieved requests/s'; set ylabel 'p99 latency (ms, log)'"
+    if [[ -n "$PLOTS3" ]]; then echo "plot ${PLOTS3%, }"; else echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"; fi
+    echo "set title 'Scenario 4: concurrent streams (64 deltas, 20 ms apart), heimdall fast path'"
+    echo "set xlabel 'concurrent streams (log)'; set ylabel 'ms (log)'; set logscale x"
+    if [[ -s "$TMP/ramp.dat" ]]; then
+      echo "plot '$TMP/ramp.dat' using 1:2 with linespoints title 'TTFT p99', '' using 1:3 with linespoints title 'inter-token gap p99', '' using 1:4 with linespoints title 'gap max', 1000 with lines dashtype 2 title 'stall (1 s)'"
+    else
+      echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"
+    fi
+    echo "unset multiplot"
+  } >"$TMP/chart.gp"
+  if gnuplot "$TMP/chart.gp" 2>"$TMP/gnuplot.err"; then
+    CHART_NOTE="![latency vs load]($STAMP.png)"
+  else
+    CHART_NOTE="(gnuplot failed: $(head -c 300 "$TMP/gnuplot.err"))"; rm -f "$CHART"
+  fi
+else
+  CHART_NOTE="(no chart: gnuplot missing or scenarios 3-4 not run)"
+fi
 
 {
-  echo "# Heimdall proxy benchmark — $STAMP"
+  echo "# Heimdall benchmark — $STAMP"
   echo
-  echo "$TABLE"
-  echo
-  echo "Ratios (same run). \"vs direct\" is the direct run to the upstream route the gateway calls, so a translated"
-  echo "path is compared with the mock answering in the upstream dialect. nginx is measured on the Anthropic route only."
-  echo
-  echo "$RATIOS"
-  echo
-  echo "- Measured runs: ${DURATION} s each (c=1, then c=$CONNS_HIGH), after ${WARMUP} s of unmeasured c=$CONNS_HIGH warm-up per target; wrk -t1, 2 KB bodies (bench/data)."
-  echo "- CPU: (utime+stime) delta of the proxy process (nginx: master + worker) from /proc/PID/stat over the run, CLK_TCK=$CLK_TCK (10 ms resolution); \"s/1k req\" = CPU seconds per 1,000 requests (×1000 = µs/req)."
-  echo "- Latencies are wrk's (µs, coordinated omission not corrected). errors c/r/w/t = connect/read/write/timeout."
-  if [[ $PIN -eq 1 ]]; then
-    echo "- Pinned: wrk on CPU0 (taskset -c 0); mock and the proxy under test share CPU1 (taskset -c 1), so RPS reflects the proxy's CPU cost."
-  else
-    echo "- Not pinned: wrk, mock and the proxy share all CPUs with whatever else runs on the machine."
-  fi
-  echo "- Logs: heimdall warn/error lines: $H_WARN; nginx error lines: $N_ERR. Measured phase took ${ELAPSED} s."
+  echo "$([[ $QUICK -eq 1 ]] && echo "Quick mode. ")$([[ $PIN -eq 1 ]] && echo "Pinned: load generators on CPU0, mock + server under test on CPU1." || echo "Not pinned: load generators, mock and servers share all CPUs with whatever else runs.") Whole run ${ELAPSED} s. HEAD $GIT_REV."
   if [[ $BUSY -eq 1 ]]; then
-    echo "- ⚠ The machine was busy (1-min load average up to $LOAD_MAX on $(nproc) CPUs during the runs, column load1): other work competed for the CPUs, so the absolute figures and ratios are noisy."
+    echo
+    echo "⚠ The machine was busy (1-min load average up to $LOAD_MAX on $(nproc) CPUs during the wrk runs): other work competed for the CPUs, so absolute figures and ratios are noisy."
   fi
-  [[ -n "$NOTE" ]] && echo "- Note: $NOTE"
+  [[ -n "$NOTE" ]] && { echo; echo "Note: $NOTE"; }
+  echo
+  echo "$CHART_NOTE"
+  if want 12; then
+    echo
+    echo "## 1. Added latency at concurrency 1 (wrk -c1, ${DURATION} s, 2 KB bodies)"
+    echo
+    echo "$S1_TABLE"
+    echo
+    echo "Added = path − direct to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). wrk latencies, µs; p99.9 from ${DURATION} s of samples is noisy."
+    echo
+    echo "## 2. Max throughput (wrk -c$CONNS_HIGH, ${DURATION} s) and CPU per request"
+    echo
+    echo "$S2_TABLE"
+    echo
+    echo "CPU: (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run; \"RPS / Portkey\" with Portkey on the OpenAI route."
+  fi
+  if want 3; then
+    echo
+    echo "## 3. Sustained RPS with a 20 ms mock (\`[[delay:20]]\`, wrk closed loop, ${S3_DUR} s per level)"
+    echo
+    echo "wrk is closed-loop (each connection waits for its answer), so this is RPS at increasing connection counts, not an open-loop arrival rate; \"held\" = p99 < 1 s and errors < 0.1 %."
+    echo
+    echo "| path | c | RPS | p50 ms | p99 ms | p99.9 ms | errors | error % | held |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "$S3_TABLE"
+    echo
+    echo "$S3_BEST"
+  fi
+  if want 4; then
+    echo
+    echo "## 4. Streaming: 64 deltas paced 20 ms apart (\`[[deltas:64]] [[event-delay:20]]\`, bench/loadgen)"
+    echo
+    echo "Latency: $S4_K concurrent connections × $S4_ROUNDS streams each, on the main mock + heimdall (1 worker each). TTFT = request written → first text token read; gap = between consecutive token events. Anthropic streams send message_start, ping and content_block_start (each paced) before the first text delta, so their TTFT is ~3 × 20 ms; added TTFT compares with the direct run in the upstream's dialect. Stalls: inter-token gaps > 1 s plus first tokens later than 1 s."
+    echo
+    echo "$S4_LAT"
+    echo
+    echo "Ramp: all K connections opened first (at most 256 connects in flight), then K streams sent at once; against a fresh mock + heimdall with 2 workers each; stops at the first level that is not held. Held = every stream complete with its 64 deltas in the right dialect (zero errors) and no inter-token gap > 1 s (zero stalls); first tokens later than 1 s are counted apart (TTFT stalls: the burst of K simultaneous requests queues on 2 shared cores) and do not fail a level. fd limit $FD_LIMIT per process (hard limit $FD_HARD, cannot be raised here): heimdall needs 2 fds per stream, so $((FD_HARD / 2 - 50)) streams is the most this box allows."
+    echo
+    echo "| streams | peak in flight | ok | errors | gap stalls | TTFT stalls | connect ms | TTFT p50 ms | TTFT p99 ms | gap p99 ms | gap max ms | run s | held | first error |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+    echo "$S4_RAMP"
+    echo
+    echo "**Highest level held with zero stalls and zero errors: $RAMP_HELD streams**$([[ -n $RAMP_FAILED ]] && echo " ($RAMP_FAILED not held)") of [$RAMP_LEVELS]."
+  fi
+  if want 5; then
+    echo
+    echo "## 5. Request body size (Anthropic body, long conversation; wrk ${S5_DUR} s per run)"
+    echo
+    echo "$S5_TABLE"
+    echo
+    echo "Bodies from bench/data/gen_sizes.mjs (1 KB ≈ $(wc -c <"$TMP/bodies/anthropic_1k.json") B, 50 KB ≈ $(wc -c <"$TMP/bodies/anthropic_50k.json") B, 1 MB ≈ $(wc -c <"$TMP/bodies/anthropic_1m.json") B). The translated path is compared with direct → mock on the Anthropic route (same size)."
+  fi
+  echo
+  echo "## 6. Memory (heimdall, /proc/PID/status)"
+  echo
+  echo "| when | VmRSS MB | VmHWM (peak) MB |"
+  echo "|---|---:|---:|"
+  echo -n "$MEM_ROWS"
+  echo
+  echo "Main heimdall: idle $(mb "$RSS_IDLE") MB, peak $(mb "$HWM_END") MB, end $(mb "$RSS_END") MB."
+  if [[ $SOAK -eq 1 ]]; then
+    echo
+    echo "Soak: ${SOAK_SECONDS} s of wrk -c$CONNS_HIGH on the fast path ($(kv_of rps "$SOAK_LINE") RPS, errors $(( $(kv_of err_connect "$SOAK_LINE") + $(kv_of err_read "$SOAK_LINE") + $(kv_of err_write "$SOAK_LINE") + $(kv_of err_timeout "$SOAK_LINE") + $(kv_of non2xx "$SOAK_LINE") ))); RSS slope: **$SOAK_SLOPE**."
+    echo
+    echo "<details><summary>RSS samples</summary>"
+    echo
+    echo "| s | VmRSS MB |"
+    echo "|---:|---:|"
+    echo -n "$SOAK_ROWS"
+    echo
+    echo "</details>"
+  else
+    echo
+    echo "(No soak in this run: \`bench/run.sh --soak\` adds the ${SOAK_SECONDS} s soak.)"
+  fi
+  if want 7; then
+    echo
+    echo "## 7. Portkey side by side"
+    echo
+    if [[ $PORTKEY_STATUS == ok ]]; then
+      echo "@portkey-ai/gateway $PORTKEY_V (bench/peers/package-lock.json) on $NODE_V, OpenAI-format requests with x-portkey-provider: openai and x-portkey-custom-host pointing at the mock: its rows are in tables 1 and 2."
+      echo
+      echo "Streaming (\`\"stream\": true\`, one request): HTTP $PK_STREAM_CODE, body \`$PK_STREAM_BODY\`; log: \`${PK_STREAM_ERR:-no TypeError}\`. Recorded as a result (Portkey's streaming fails on Node 20 in undici), not worked around."
+    else
+      echo "Portkey: $PORTKEY_STATUS."
+    fi
+  fi
   echo
   echo "## Machine and versions"
   echo
-  echo "- $(nproc) CPUs, $CPU_MODEL; $(uname -sr); load average at end: $LOAD_END"
-  echo "- $NGINX_V; $WRK_V"
+  echo "- $(nproc) CPUs, $CPU_MODEL; $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo); $(uname -sr); load average at end: $LOAD_END; fd limit $FD_LIMIT (hard $FD_HARD)"
+  echo "- $NGINX_V; $WRK_V; node $NODE_V; $GNUPLOT_V; $(g++ --version | head -1)"
   echo "- CPU affinity: ${AFFINITY%; }"
   echo "- heimdall: HEAD $GIT_REV at the start of the run$([[ $GIT_DIRTY -gt 0 ]] && echo " + $GIT_DIRTY modified tracked files in the work tree (binaries built from the work tree)")"
   echo "- binaries:${STALE} $(ls -l --time-style=+%Y-%m-%dT%H:%M "$HEIMDALL_BIN" | awk '{print $6, $7}'), $(ls -l --time-style=+%Y-%m-%dT%H:%M "$MOCK_BIN" | awk '{print $6, $7}')"
+  echo "- Logs: heimdall warn/error lines: $H_WARN; nginx error lines: $N_ERR."
   echo
-  echo "## Pre-flight (curl, one request per path)"
+  echo "## Pre-flight (one request per path and body)"
   echo
-  echo "| path | HTTP | response | upstream route seen by the mock |"
-  echo "|---|---:|---:|---|"
+  echo "| path | body | HTTP | response | upstream route seen by the mock |"
+  echo "|---|---|---:|---:|---|"
   echo -n "$CHECKS"
   echo
   echo "## Commands"
@@ -461,10 +936,8 @@ END {
   echo '```'
   echo "$INVOCATION"
   printf '%s\n' "${BUILD_CMDS[@]}"
-  echo "$MOCK_CMD"
-  echo "$NGINX_CMD"
-  echo "$HEIMDALL_CMD"
-  echo -n "$WRK_CMDS"
+  printf '%s\n' "${SERVER_CMDS[@]}"
+  echo -n "$CMDS"
   echo '```'
   echo
   echo "nginx.conf (\$TMP = $TMP):"
@@ -473,7 +946,7 @@ END {
   cat "$NGX/nginx.conf"
   echo '```'
   echo
-  echo "heimdall config.json:"
+  echo "heimdall config.json (the ramp's heimdall has the same with its own mock's port):"
   echo
   echo '```json'
   cat "$HDIR/config.json"
@@ -489,5 +962,5 @@ END {
 } >"$REPORT"
 
 cat "$REPORT"
-log "report written to ${REPORT#$ROOT/}"
+log "report written to ${REPORT#$ROOT/}$([[ -f $CHART ]] && echo " and ${CHART#$ROOT/}")"
 OK=1

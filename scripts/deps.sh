@@ -4,7 +4,8 @@
 #
 #   scripts/deps.sh            build dependencies
 #   scripts/deps.sh --tests    + Node.js/npm and the end-to-end suite's npm packages (tests/e2e)
-#   scripts/deps.sh --bench    + nginx-light and wrk (the benchmark harness)
+#   scripts/deps.sh --bench    + nginx-light, wrk and gnuplot-nox (the benchmark harness; Node.js/npm for its
+#                              body generator and the Portkey peer when there is no node)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --tests) want_tests=1 ;;
     --bench) want_bench=1 ;;
-    -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "deps.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -28,11 +29,11 @@ packages=(
   libgtest-dev libgmock-dev libmimalloc-dev libssl-dev libbenchmark-dev
 )
 if [ "$want_bench" = 1 ]; then
-  packages+=(nginx-light wrk)
+  packages+=(nginx-light wrk gnuplot-nox)
 fi
 # Node: only from apt when there is no node at all. Machines that carry a Node outside Debian's packages
 # (NodeSource, nvm) make `apt-get install nodejs npm` fail with held packages.
-if [ "$want_tests" = 1 ] && ! command -v node >/dev/null 2>&1; then
+if { [ "$want_tests" = 1 ] || [ "$want_bench" = 1 ]; } && ! command -v node >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 

@@ -1,7 +1,5 @@
 #include "dialects/anthropic_json.hpp"
 
-#include <boost/json/serializer.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -32,56 +30,8 @@ void JsonWriter::number(double d) {
 
 void JsonWriter::value(const boost::json::value& v) {
   separate();
-  boost::json::serializer sr;
-  sr.reset(&v);
-  char buf[2048];
-  while (!sr.done()) {
-    out_.append(sr.read(buf));
-  }
+  append_json_value(out_, v);
   need_comma_ = true;
-}
-
-void JsonWriter::append_escaped(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out_.push_back('"');
-  size_t run = 0;  // start of the current run of bytes that need no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      continue;
-    }
-    out_.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out_.append("\\\"");
-        break;
-      case '\\':
-        out_.append("\\\\");
-        break;
-      case '\n':
-        out_.append("\\n");
-        break;
-      case '\r':
-        out_.append("\\r");
-        break;
-      case '\t':
-        out_.append("\\t");
-        break;
-      case '\b':
-        out_.append("\\b");
-        break;
-      case '\f':
-        out_.append("\\f");
-        break;
-      default: {
-        const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        out_.append(esc, sizeof esc);
-      }
-    }
-  }
-  out_.append(s.data() + run, s.size() - run);
-  out_.push_back('"');
 }
 
 const boost::json::value* find(const boost::json::object& o, std::string_view key) {

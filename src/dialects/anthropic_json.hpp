@@ -4,6 +4,8 @@
 // the order of the calls, so the output is stable (golden tests, caches keyed on bytes).
 #pragma once
 
+#include "dialects/json_text.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -41,13 +43,13 @@ class JsonWriter {
   /// Writes `"k":`; the next call writes the value.
   void key(std::string_view k) {
     separate();
-    append_escaped(k);
+    append_json_string(out_, k);
     out_.push_back(':');
     need_comma_ = false;
   }
   void string(std::string_view s) {
     separate();
-    append_escaped(s);
+    append_json_string(out_, s);
     need_comma_ = true;
   }
   void uint(uint64_t n);
@@ -91,8 +93,6 @@ class JsonWriter {
       out_.push_back(',');
     }
   }
-  void append_escaped(std::string_view s);
-
   std::string& out_;
   bool need_comma_ = false;
 };

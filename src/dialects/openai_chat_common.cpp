@@ -1,7 +1,6 @@
 // Helpers shared by the OpenAI Chat codec's request, response, stream and error files.
 #include "dialects/openai_chat_internal.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 #include <atomic>
@@ -115,15 +114,15 @@ bool parse_arguments(std::string_view arguments, json::value& input) {
     input = json::object{};
     return true;
   }
-  unsigned char buffer[2048];
-  json::monotonic_resource mr(buffer);
+  // Parsed straight into the default resource, where `input` lives, so the result is moved in
+  // rather than copied node by node out of an arena.
   boost::system::error_code ec;
-  json::value parsed = json::parse(arguments, ec, &mr);
+  json::value parsed = json::parse(arguments, ec);
   if (ec || !parsed.is_object()) {
     input = json::object{};
     return false;
   }
-  input = parsed;  // value assignment copies into input's (default) storage
+  input = std::move(parsed);
   return true;
 }
 
@@ -234,49 +233,6 @@ std::string openai_id_from_message(std::string_view id) {
     id.remove_prefix(kPrefix.size());
   }
   return "chatcmpl-" + std::string(id);
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      continue;
-    }
-    out.append(s.data() + run_start, i - run_start);
-    run_start = i + 1;
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      default:
-        out.append("\\u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
-    }
-  }
-  out.append(s.data() + run_start, s.size() - run_start);
-  out.push_back('"');
 }
 
 }  // namespace heimdall::dialects::openai_chat

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "dialects/codec.hpp"
+#include "dialects/json_text.hpp"
 #include "schema/error.hpp"
 #include "schema/request.hpp"
 #include "schema/response.hpp"
@@ -78,8 +79,5 @@ boost::json::object usage_to_openai(const schema::Usage& usage, boost::json::sto
 // An empty upstream id gets a fresh one.
 std::string message_id_from_openai(std::string_view id);
 std::string openai_id_from_message(std::string_view id);
-
-// Appends `s` as a JSON string literal (quotes included).
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace heimdall::dialects::openai_chat

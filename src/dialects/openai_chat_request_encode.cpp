@@ -4,7 +4,6 @@
 #include "dialects/openai_chat_internal.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <string>
 #include <vector>
@@ -240,7 +239,9 @@ struct Encoder {
         if (raw != nullptr && raw->is_string() && from_openai()) {
           fn["arguments"] = *raw;
         } else {
-          fn["arguments"] = json::serialize(b.input);
+          std::string arguments;
+          append_json_value(arguments, b.input);
+          fn["arguments"] = arguments;
         }
         json::object call = object();
         call["id"] = b.id;
@@ -557,7 +558,11 @@ std::string encode_request(const schema::CanonicalRequest& request, TranslationC
   unsigned char buffer[16384];
   json::monotonic_resource mr(buffer);
   Encoder encoder{json::storage_ptr(&mr), request, ctx};
-  return json::serialize(encoder.body());
+  const json::value body(encoder.body());
+  std::string out;
+  out.reserve(4096);
+  append_json_value(out, body);
+  return out;
 }
 
 }  // namespace heimdall::dialects::openai_chat

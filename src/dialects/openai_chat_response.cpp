@@ -4,7 +4,6 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <string>
@@ -137,7 +136,9 @@ std::string encode_response(const schema::CanonicalResponse& response) {
       case BlockType::ToolUse: {
         json::object fn(sp);
         fn["name"] = b.name;
-        fn["arguments"] = json::serialize(b.input);
+        std::string arguments;
+        append_json_value(arguments, b.input);
+        fn["arguments"] = arguments;
         json::object call(sp);
         call["id"] = b.id;
         call["type"] = "function";
@@ -192,7 +193,10 @@ std::string encode_response(const schema::CanonicalResponse& response) {
       out[key] = *v;
     }
   }
-  return json::serialize(out);
+  std::string body;
+  body.reserve(1024);
+  append_json_value(body, json::value(std::move(out)));
+  return body;
 }
 
 }  // namespace heimdall::dialects::openai_chat

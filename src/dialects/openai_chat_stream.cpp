@@ -5,7 +5,6 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <string>
@@ -551,7 +550,7 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
         unsigned char buffer[1024];
         json::monotonic_resource mr(buffer);
         out.append("data: ").append(prefix_).append("\"choices\":[],\"usage\":");
-        out.append(json::serialize(usage_to_openai(usage_, &mr)));
+        append_json_value(out, json::value(usage_to_openai(usage_, &mr)));
         out.append("}\n\n");
       }
       out.append("data: [DONE]\n\n");

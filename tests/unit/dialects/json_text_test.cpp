@@ -1,0 +1,49 @@
+// json_text writes what boost::json::serialize writes: the codecs switched to it for speed, and
+// golden bodies, caches and callers comparing bytes must not see a difference.
+#include "dialects/json_text.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include <string>
+
+namespace heimdall::dialects {
+namespace {
+
+std::string written(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+TEST(JsonTextTest, EscapesEveryByteLikeBoostAtEveryAlignment) {
+  // The scanner reads eight bytes at a time: put each byte value at each offset of a word, in
+  // strings long enough to take both the word loop and the byte tail.
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at = 0; at < 19; ++at) {
+      std::string s(19, 'a');
+      s[at] = static_cast<char>(c);
+      ASSERT_EQ(written(s), boost::json::serialize(boost::json::string(s))) << c << " at " << at;
+    }
+  }
+}
+
+TEST(JsonTextTest, EscapesRunsOfSpecialCharactersLikeBoost) {
+  const std::string s = "\"\\\n\r\t\b\f\x01\x1f\x7f — müssen \"quoted\" \\path\\ end";
+  EXPECT_EQ(written(s), boost::json::serialize(boost::json::string(s)));
+  EXPECT_EQ(written(""), "\"\"");
+}
+
+TEST(JsonTextTest, WritesValuesLikeBoostSerialize) {
+  const boost::json::value v = boost::json::parse(
+      R"({"a":[1,-2,18446744073709551615,-9223372036854775808,0.7,1e300,-0.0,2.5E-8],)"
+      R"("b":{"c":null,"d":true,"e":false,"f":"x\ty","g":{}},"h":[],"i":"\u00e9\u2014"})");
+  std::string out;
+  append_json_value(out, v);
+  EXPECT_EQ(out, boost::json::serialize(v));
+}
+
+}  // namespace
+}  // namespace heimdall::dialects

@@ -10,7 +10,7 @@
 #   --rebuild    run ninja even when the Release binaries already exist
 #   --soak       add scenario 6's 5-minute soak (RSS sampled every 10 s under load, slope reported)
 #   --only LIST  comma-separated scenarios to run, of 12 (latency + throughput, with 7), 3, 4, 5, 7;
-#                default all. Memory (6) is always reported.
+#                default all. Memory (6) is always reported (--only 6 --soak: the soak alone).
 #   --note TEXT  a sentence added to the results file (e.g. "machine busy with other builds")
 #
 # Scenarios: 1 added latency at c=1, 2 max throughput and CPU per request, 3 sustained RPS with a 20 ms mock,
@@ -18,6 +18,9 @@
 # 7 Portkey side by side (on 1-2). Everything listens on 127.0.0.1; every process started here is stopped
 # on exit; every run has a bounded duration, so the script stops by itself.
 set -euo pipefail
+# The whole script is one compound command, so bash parses it completely before running it: editing or
+# pulling bench/run.sh during a run cannot change what the run executes.
+{
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="${BENCH_BUILD_DIR:-$ROOT/build/release}"   # override only to test the harness itself
@@ -61,11 +64,11 @@ if [[ $QUICK -eq 1 ]]; then
   S5_DUR=1; S5_PATHS="direct_a hfast_a"; S5_CONNS="1 16"
 else
   PAUSE=0.5
-  S3_LEVELS="64 256 1024 4096"; S3_DUR=4; S3_PATHS="direct_a nginx_a hfast_a htr_a2o"
+  S3_LEVELS="64 256 512 1024 4096"; S3_DUR=4; S3_PATHS="direct_a nginx_a hfast_a htr_a2o"
   S4_K=8; S4_ROUNDS=3; RAMP_LEVELS="100 1000 5000 10000"
   S5_DUR=3; S5_PATHS="direct_a nginx_a hfast_a htr_a2o"; S5_CONNS="1 16"
 fi
-SOAK_SECONDS=300
+SOAK_SECONDS=${BENCH_SOAK_SECONDS:-300}   # override only to test the harness itself
 SOAK_EVERY=10
 
 log() { echo "[bench] $(date -u +%H:%M:%S) $*" >&2; }
@@ -122,12 +125,17 @@ else
   PIN_SRV=()
 fi
 
-# A port nobody listens on (bash /dev/tcp probe); the small race with other users is acceptable.
+# A port no socket uses, below the ephemeral range (load generators fill that range with client sockets,
+# and a port taken by one makes bind() fail); the small race with other users is acceptable.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
-  local p
+  local p span=$((EPHEMERAL_LOW - 10000))
+  [[ $span -gt 1000 ]] || span=20000
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    p=$((10000 + RANDOM % span))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+    if command -v ss >/dev/null && [[ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]]; then continue; fi
+    echo "$p"; return 0
   done
   die "no free port found"
 }
@@ -566,6 +574,8 @@ run_loadgen() {
 
 RAMP_HELD=0
 RAMP_FAILED=""
+RAMP_NOTE=""
+declare -A RAMP_HELD_OF RAMP_FAILED_OF
 if want 4; then
   log "scenario 4: streaming, 64 deltas 20 ms apart"
   A_STREAM="$DATA/anthropic_stream.json"
@@ -593,23 +603,39 @@ if want 4; then
   start_mock rmock 2
   start_heimdall rheim 2 "$rmock_PORT"
   RH="http://127.0.0.1:$rheim_PORT"
-  mem_note "ramp heimdall (2 workers) idle" "$rheim_PID"
+  # A gateway holds 2 fds per stream (client + upstream): a level above the fd limit is capped to what fits.
+  RAMP_CAP=$((FD_LIMIT / 2 - 100))
+  RAMP_RUN=""
   for k in $RAMP_LEVELS; do
-    rc=0
-    run_loadgen ramp hfast_a "$RH/anthropic/v1/messages" "$A_STREAM" "$H_A" anthropic "$k" 1 90 || rc=$?
-    line=$(tail -1 "$LG_TSV" | cut -f5)
-    # held = every stream complete and in the right dialect (no error) and no inter-token gap > 1 s;
-    # a first token later than 1 s is reported (TTFT stalls) but does not fail the level
-    if [[ $rc -eq 0 && $(kv_of errors "$line") == 0 && $(kv_of stalls_gap "$line") == 0 ]]; then
-      RAMP_HELD=$k
-    else
-      RAMP_FAILED=$k
-      mem_note "ramp heimdall at $k streams" "$rheim_PID"
-      break
-    fi
-    mem_note "ramp heimdall after $k streams" "$rheim_PID"
-    sleep 1
+    if [[ $k -gt $RAMP_CAP ]]; then RAMP_NOTE+="$k capped to $RAMP_CAP (fd limit $FD_LIMIT, 2 fds per stream in the gateway). "; k=$RAMP_CAP; fi
+    RAMP_RUN+="$k "
   done
+  RAMP_LEVELS=${RAMP_RUN% }
+  mem_note "ramp heimdall (2 workers) idle" "$rheim_PID"
+  # First the mock alone (direct), the baseline that shows what the box and the mock hold, then heimdall.
+  for rp in "direct_a;http://127.0.0.1:$rmock_PORT/v1/messages" "hfast_a;$RH/anthropic/v1/messages"; do
+    IFS=';' read -r id url <<<"$rp"
+    held=0; failed=""
+    for k in $RAMP_LEVELS; do
+      rc=0
+      run_loadgen ramp "$id" "$url" "$A_STREAM" "$H_A" anthropic "$k" 1 90 || rc=$?
+      line=$(tail -1 "$LG_TSV" | cut -f5)
+      # held = every stream complete and in the right dialect (no error) and no inter-token gap > 1 s;
+      # a first token later than 1 s is reported (TTFT stalls) but does not fail the level
+      if [[ $rc -eq 0 && $(kv_of errors "$line") == 0 && $(kv_of stalls_gap "$line") == 0 ]]; then
+        held=$k
+      else
+        failed=$k
+      fi
+      [[ $id == hfast_a ]] && mem_note "ramp heimdall after $k streams" "$rheim_PID"
+      [[ -n $failed ]] && break
+      sleep 1
+    done
+    RAMP_HELD_OF[$id]=$held
+    RAMP_FAILED_OF[$id]=$failed
+  done
+  RAMP_HELD=${RAMP_HELD_OF[hfast_a]}
+  RAMP_FAILED=${RAMP_FAILED_OF[hfast_a]}
   kill -0 "$rheim_PID" 2>/dev/null || die "the ramp heimdall died (logs in $TMP)"
   sleep 2
   mem_note "ramp heimdall 2 s after the ramp" "$rheim_PID"
@@ -629,8 +655,9 @@ if [[ $SOAK -eq 1 ]]; then
   t0=$(date +%s)
   while kill -0 "$SOAK_WRK" 2>/dev/null; do
     t=$(($(date +%s) - t0))
-    echo "$t $(vm "$HEIMDALL_PID" VmRSS)" >>"$TMP/soak.dat"
-    SOAK_ROWS+="| $t | $(mb "$(vm "$HEIMDALL_PID" VmRSS)") |"$'\n'
+    r=$(vm "$HEIMDALL_PID" VmRSS)
+    echo "$t $r" >>"$TMP/soak.dat"
+    SOAK_ROWS+="| $t | $(mb "$r") |"$'\n'
     sleep "$SOAK_EVERY"
   done
   wait "$SOAK_WRK" || true
@@ -777,7 +804,7 @@ END {
 S4_RAMP=$(awk -F'\t' "$AWK_KV"'
 $1 == "ramp" { v = $5
   held = (kv(v, "errors") == 0 && kv(v, "stalls_gap") == 0) ? "yes" : "no"
-  printf "| %d | %d | %d | %d | %d | %d | %.0f | %.0f | %.1f | %.1f | %.0f | %.1f | %s | %s |\n", kv(v, "streams"), kv(v, "peak_inflight"), kv(v, "ok"),
+  printf "| %s | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %.1f | %.1f | %.0f | %.1f | %s | %s |\n", $3, kv(v, "streams"), kv(v, "peak_inflight"), kv(v, "ok"),
     kv(v, "errors"), kv(v, "stalls_gap"), kv(v, "stalls_ttft"), kv(v, "connect_ms"), kv(v, "ttft_p50") / 1000, kv(v, "ttft_p99") / 1000,
     kv(v, "gap_p99") / 1000, kv(v, "gap_max") / 1000, kv(v, "duration_ms") / 1000, held, (kv(v, "first_error") == "-" ? "" : kv(v, "first_error"))
 }' "$LG_TSV")
@@ -791,8 +818,10 @@ if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 3 || want 4; }; then
       "$WRK_TSV" >"$TMP/s3_$id.dat"
     [[ -s "$TMP/s3_$id.dat" ]] && PLOTS3+="'$TMP/s3_$id.dat' using 2:4 with linespoints title '${S_LABEL[$id]} p99', "
   done
-  awk -F'\t' "$AWK_KV"' $1 == "ramp" { printf "%d %.3f %.3f %.3f\n", $4, kv($5, "ttft_p99") / 1000, kv($5, "gap_p99") / 1000, kv($5, "gap_max") / 1000 }' \
-    "$LG_TSV" >"$TMP/ramp.dat"
+  for id in direct_a hfast_a; do
+    awk -F'\t' -v id="$id" "$AWK_KV"' $1 == "ramp" && $2 == id { printf "%d %.3f %.3f %.3f\n", $4, kv($5, "ttft_p99") / 1000, kv($5, "gap_p99") / 1000, kv($5, "gap_max") / 1000 }' \
+      "$LG_TSV" >"$TMP/ramp_$id.dat"
+  done
   {
     echo "set terminal pngcairo size 1400,560 font 'sans,10'"
     echo "set output '$CHART'"
@@ -801,10 +830,10 @@ if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 3 || want 4; }; then
     echo "set title 'Scenario 3: 20 ms mock, wrk closed loop, c = $S3_LEVELS'"
     echo "set xlabel 'achieved requests/s'; set ylabel 'p99 latency (ms, log)'"
     if [[ -n "$PLOTS3" ]]; then echo "plot ${PLOTS3%, }"; else echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"; fi
-    echo "set title 'Scenario 4: concurrent streams (64 deltas, 20 ms apart), heimdall fast path'"
+    echo "set title 'Scenario 4: concurrent streams (64 deltas, 20 ms apart): heimdall fast path (solid) vs direct (dotted)'"
     echo "set xlabel 'concurrent streams (log)'; set ylabel 'ms (log)'; set logscale x"
-    if [[ -s "$TMP/ramp.dat" ]]; then
-      echo "plot '$TMP/ramp.dat' using 1:2 with linespoints title 'TTFT p99', '' using 1:3 with linespoints title 'inter-token gap p99', '' using 1:4 with linespoints title 'gap max', 1000 with lines dashtype 2 title 'stall (1 s)'"
+    if [[ -s "$TMP/ramp_hfast_a.dat" ]]; then
+      echo "plot '$TMP/ramp_hfast_a.dat' using 1:2 with linespoints lc 1 title 'heimdall TTFT p99', '' using 1:3 with linespoints lc 2 title 'heimdall gap p99', '' using 1:4 with linespoints lc 3 title 'heimdall gap max', '$TMP/ramp_direct_a.dat' using 1:2 with linespoints lc 1 dashtype 3 title 'direct TTFT p99', '' using 1:3 with linespoints lc 2 dashtype 3 title 'direct gap p99', '' using 1:4 with linespoints lc 3 dashtype 3 title 'direct gap max', 1000 with lines lc 7 dashtype 2 title 'stall (1 s)'"
     else
       echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"
     fi
@@ -864,13 +893,13 @@ fi
     echo
     echo "$S4_LAT"
     echo
-    echo "Ramp: all K connections opened first (at most 256 connects in flight), then K streams sent at once; against a fresh mock + heimdall with 2 workers each; stops at the first level that is not held. Held = every stream complete with its 64 deltas in the right dialect (zero errors) and no inter-token gap > 1 s (zero stalls); first tokens later than 1 s are counted apart (TTFT stalls: the burst of K simultaneous requests queues on 2 shared cores) and do not fail a level. fd limit $FD_LIMIT per process (hard limit $FD_HARD, cannot be raised here): heimdall needs 2 fds per stream, so $((FD_HARD / 2 - 50)) streams is the most this box allows."
+    echo "Ramp: all K connections opened first (at most 256 connects in flight), then K streams sent at once; against a fresh mock + heimdall with 2 workers each, first the mock alone (direct), then through heimdall; each stops at the first level that is not held. Held = every stream complete with its 64 deltas in the right dialect (zero errors) and no inter-token gap > 1 s (zero stalls); first tokens later than 1 s are counted apart (TTFT stalls: the burst of K simultaneous requests queues on 2 shared cores) and do not fail a level. fd limit $FD_LIMIT per process (hard limit $FD_HARD, cannot be raised here): heimdall needs 2 fds per stream, so about $((FD_HARD / 2 - 100)) streams is the most this box allows."
     echo
-    echo "| streams | peak in flight | ok | errors | gap stalls | TTFT stalls | connect ms | TTFT p50 ms | TTFT p99 ms | gap p99 ms | gap max ms | run s | held | first error |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+    echo "| path | streams | peak in flight | ok | errors | gap stalls | TTFT stalls | connect ms | TTFT p50 ms | TTFT p99 ms | gap p99 ms | gap max ms | run s | held | first error |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
     echo "$S4_RAMP"
     echo
-    echo "**Highest level held with zero stalls and zero errors: $RAMP_HELD streams**$([[ -n $RAMP_FAILED ]] && echo " ($RAMP_FAILED not held)") of [$RAMP_LEVELS]."
+    echo "**Highest level held by heimdall (fast path) with zero stalls and zero errors: $RAMP_HELD streams**$([[ -n $RAMP_FAILED ]] && echo " ($RAMP_FAILED not held)") of [$RAMP_LEVELS]; the mock alone (direct): ${RAMP_HELD_OF[direct_a]:-0}$([[ -n ${RAMP_FAILED_OF[direct_a]:-} ]] && echo " (${RAMP_FAILED_OF[direct_a]} not held)"). $RAMP_NOTE"
   fi
   if want 5; then
     echo
@@ -964,3 +993,5 @@ fi
 cat "$REPORT"
 log "report written to ${REPORT#$ROOT/}$([[ -f $CHART ]] && echo " and ${CHART#$ROOT/}")"
 OK=1
+exit 0
+}

@@ -145,8 +145,11 @@ schema::Result<std::optional<MediaSource>> decode_source(const boost::json::obje
       const Path cp = typed.child("content");
       out.content.reserve(arr->size());
       for (size_t i = 0; i < arr->size(); ++i) {
-        HEIMDALL_TRY(auto inner, decode_block((*arr)[i], cp.at(i)));
-        out.content.push_back(std::move(inner));
+        auto inner = decode_block((*arr)[i], cp.at(i));
+        if (!inner) {
+          return inner.error();
+        }
+        out.content.push_back(std::move(*inner));
       }
     } else {
       return wrong_kind(typed.child("content"), "a valid list");
@@ -242,8 +245,11 @@ schema::Result<ContentBlock> decode_block(const boost::json::value& v, const Pat
         const Path cp = typed.child("content");
         b.content.reserve(arr->size());
         for (size_t i = 0; i < arr->size(); ++i) {
-          HEIMDALL_TRY(auto inner, decode_block((*arr)[i], cp.at(i)));
-          b.content.push_back(std::move(inner));
+          auto inner = decode_block((*arr)[i], cp.at(i));
+          if (!inner) {
+            return inner.error();
+          }
+          b.content.push_back(std::move(*inner));
         }
       } else {
         return wrong_kind(typed.child("content"), "a valid list");

@@ -41,11 +41,15 @@ schema::Result<std::vector<ContentBlock>> decode_system(const boost::json::value
   }
   out.reserve(arr->size());
   for (size_t i = 0; i < arr->size(); ++i) {
-    HEIMDALL_TRY(auto block, decode_block((*arr)[i], path.at(i)));
-    if (block.type != BlockType::Text) {
+    // Blocks are large: they are moved from the result straight into place, not via a local.
+    auto block = decode_block((*arr)[i], path.at(i));
+    if (!block) {
+      return block.error();
+    }
+    if (block->type != BlockType::Text) {
       return schema::Error::invalid(path.at(i).child("type").str() + ": Input should be 'text'");
     }
-    out.push_back(std::move(block));
+    out.push_back(std::move(*block));
   }
   return out;
 }
@@ -87,8 +91,11 @@ schema::Result<std::vector<schema::Message>> decode_messages(const boost::json::
       const Path cp = mp.child("content");
       msg.content.reserve(blocks->size());
       for (size_t j = 0; j < blocks->size(); ++j) {
-        HEIMDALL_TRY(auto block, decode_block((*blocks)[j], cp.at(j)));
-        msg.content.push_back(std::move(block));
+        auto block = decode_block((*blocks)[j], cp.at(j));
+        if (!block) {
+          return block.error();
+        }
+        msg.content.push_back(std::move(*block));
       }
     } else {
       return wrong_kind(mp.child("content"), "a valid list");

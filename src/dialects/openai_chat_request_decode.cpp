@@ -115,7 +115,8 @@ Result<ContentBlock> decode_part(const json::value& part_value, const std::strin
     if (!text) {
       return missing(param + ".text");
     }
-    b = ContentBlock::make_text(std::string(*text));
+    b.type = BlockType::Text;  // set in place: a block is too large to build twice and move
+    b.text = std::string(*text);
   } else if (*type == "image_url") {
     const json::object* image = get_object(part, "image_url");
     auto url = image != nullptr ? get_string(*image, "url") : std::nullopt;

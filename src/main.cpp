@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   std::string log_style = "pretty";
   unsigned workers = 0;
+  // Go's flag package lets a later repetition override an earlier one; scripts rely on that.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--app-dir", app_dir, "directory holding config.json (and, later, the stores)");
   app.add_option("--host", host, "address to listen on");
   app.add_option("--port", port, "port to listen on (0 picks a free one)");

@@ -172,11 +172,11 @@ export function gatewayConfig(mockUrl, { allowDirectKeys = false } = {}) {
   };
 }
 
-/** Heimdall with a temp app dir holding `config`. */
-export async function startHeimdall(config, { env = {} } = {}) {
+/** Heimdall with a temp app dir holding `config` (none when `config` is null); `args` are appended. */
+export async function startHeimdall(config, { env = {}, args: extraArgs = [] } = {}) {
   const appDir = mkdtempSync(path.join(tmpdir(), 'heimdall-e2e-'));
-  writeFileSync(path.join(appDir, 'config.json'), JSON.stringify(config, null, 2));
-  const args = ['-app-dir', appDir, '-host', '127.0.0.1', '-port', '0', '-log-level', 'info'];
+  if (config !== null) writeFileSync(path.join(appDir, 'config.json'), JSON.stringify(config, null, 2));
+  const args = ['-app-dir', appDir, '-host', '127.0.0.1', '-port', '0', '-log-level', 'info', ...extraArgs];
   const { proc, port, logs } = await startProcess('heimdall', HEIMDALL_BIN, args,
     { E2E_ANTHROPIC_KEY: KEYS.anthropic, ...env }, /listening on 127\.0\.0\.1:(\d+)/);
   // From now on an early exit is reported by stop() / the next request, not by the start promise.

@@ -183,15 +183,15 @@ schema::Usage usage_from_openai(const json::object& usage) {
 }
 
 json::object usage_to_openai(const schema::Usage& usage, json::storage_ptr sp) {
-  json::object u(sp);
+  json::object u(5, sp);
   uint64_t prompt = usage.total_input_tokens();
   u["prompt_tokens"] = prompt;
   u["completion_tokens"] = usage.output_tokens;
   u["total_tokens"] = prompt + usage.output_tokens;
-  json::object prompt_details(sp);
+  json::object prompt_details(1, sp);
   prompt_details["cached_tokens"] = usage.cache_read_input_tokens;
   u["prompt_tokens_details"] = std::move(prompt_details);
-  json::object completion_details(sp);
+  json::object completion_details(1, sp);
   completion_details["reasoning_tokens"] = usage.reasoning_tokens.value_or(0);
   u["completion_tokens_details"] = std::move(completion_details);
   return u;

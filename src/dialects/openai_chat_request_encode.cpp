@@ -26,11 +26,13 @@ struct Encoder {
 
   bool from_openai() const { return request.origin == schema::Dialect::OpenAiChat; }
 
-  json::object object() const { return json::object(sp); }
+  // Sized up front: Boost.JSON grows an object one slot at a time at first (0, 1, 2, 3, 4, 6…),
+  // and in the arena every regrowth is a fresh allocation.
+  json::object object(std::size_t capacity) const { return json::object(capacity, sp); }
   json::array array() const { return json::array(sp); }
 
   json::object text_part(std::string_view text) const {
-    json::object part = object();
+    json::object part = object(2);
     part["type"] = "text";
     part["text"] = text;
     return part;
@@ -82,13 +84,13 @@ struct Encoder {
         if (b.source.kind != MediaSource::Kind::Base64 && b.source.kind != MediaSource::Kind::Url) {
           return nullptr;  // file ids are resolved to bytes by the engine before translation
         }
-        json::object image = object();
+        json::object image = object(2);
         image["url"] = b.source.kind == MediaSource::Kind::Url ? b.source.url : data_url(b.source);
         if (const json::value* detail = find(b.extra, "detail");
             detail != nullptr && from_openai()) {
           image["detail"] = *detail;
         }
-        json::object part = object();
+        json::object part = object(2);
         part["type"] = "image_url";
         part["image_url"] = std::move(image);
         return part;
@@ -98,7 +100,7 @@ struct Encoder {
         if (src.kind == MediaSource::Kind::Text || src.kind == MediaSource::Kind::Content) {
           return text_part(document_text(b));
         }
-        json::object file = object();
+        json::object file = object(2);
         if (src.kind == MediaSource::Kind::Base64) {
           // §6.1: a file part, not an image_url data URL, which most OpenAI models reject for PDFs.
           const json::value* filename = find(b.extra, "filename");
@@ -115,7 +117,7 @@ struct Encoder {
           // link.
           return text_part("Document: " + src.url);
         }
-        json::object part = object();
+        json::object part = object(2);
         part["type"] = "file";
         part["file"] = std::move(file);
         return part;
@@ -132,7 +134,7 @@ struct Encoder {
   // One {role:"tool"} message per tool_result (§6.1). Images inside it go to `images` for the
   // user message that follows, since tool messages carry text only on most models.
   json::object tool_message(const ContentBlock& result, json::array& images) const {
-    json::object msg = object();
+    json::object msg = object(3);
     msg["role"] = "tool";
     msg["tool_call_id"] = result.tool_use_id;
     bool all_text = true;
@@ -188,7 +190,7 @@ struct Encoder {
       }
     }
     if (!images.empty()) {
-      json::object msg = object();
+      json::object msg = object(2);
       msg["role"] = "user";
       msg["content"] = std::move(images);
       out.push_back(std::move(msg));
@@ -196,7 +198,7 @@ struct Encoder {
     if (had_results && rest.empty()) {
       return;
     }
-    json::object msg = object();
+    json::object msg = object(2);
     msg["role"] = "user";
     if (rest.size() == 1 && rest[0]->type == BlockType::Text &&
         (m.content_is_string || had_results)) {
@@ -220,7 +222,7 @@ struct Encoder {
   }
 
   void assistant_turn(const schema::Message& m, json::array& out) const {
-    json::object msg = object();
+    json::object msg = object(4);
     msg["role"] = "assistant";
     std::string text;
     std::string reasoning;
@@ -233,7 +235,7 @@ struct Encoder {
       } else if (b.type == BlockType::Thinking) {
         reasoning.append(b.text);
       } else if (b.type == BlockType::ToolUse) {
-        json::object fn = object();
+        json::object fn = object(2);
         fn["name"] = openai_tool_name(b.name, ctx);
         const json::value* raw = find(b.extra, "invalid_arguments");
         if (raw != nullptr && raw->is_string() && from_openai()) {
@@ -243,7 +245,7 @@ struct Encoder {
           append_json_value(arguments, b.input);
           fn["arguments"] = arguments;
         }
-        json::object call = object();
+        json::object call = object(3);
         call["id"] = b.id;
         call["type"] = "function";
         call["function"] = std::move(fn);
@@ -291,7 +293,7 @@ struct Encoder {
         }
         system.append(b.text);
       }
-      json::object msg = object();
+      json::object msg = object(2);
       msg["role"] = "system";
       msg["content"] = std::move(system);
       out.push_back(std::move(msg));
@@ -311,14 +313,14 @@ struct Encoder {
   // only needs the argument names and types to produce calls the client can execute.
   json::value synthesized_schema(std::string_view type) const {
     auto prop = [this](std::string_view t, std::string_view description) {
-      json::object p = object();
+      json::object p = object(3);
       p["type"] = t;
       if (!description.empty()) {
         p["description"] = description;
       }
       return p;
     };
-    json::object props = object();
+    json::object props = object(7);
     json::array required = array();
     if (type.substr(0, 5) == "bash_") {
       // bash: {command: string, restart?: boolean}
@@ -364,7 +366,7 @@ struct Encoder {
     } else {
       return nullptr;  // a server tool (web_search_*, web_fetch_*, code_execution_* …)
     }
-    json::object schema = object();
+    json::object schema = object(3);
     schema["type"] = "object";
     schema["properties"] = std::move(props);
     schema["required"] = std::move(required);
@@ -374,7 +376,7 @@ struct Encoder {
   json::array tools() const {
     json::array out = array();
     for (const schema::Tool& t : request.tools) {
-      json::object fn = object();
+      json::object fn = object(4);
       fn["name"] = openai_tool_name(t.name, ctx);
       if (t.type.empty() || t.type == "custom" || t.type == "function") {
         if (!t.description.empty()) {
@@ -396,7 +398,7 @@ struct Encoder {
       if (t.strict) {
         fn["strict"] = *t.strict;
       }
-      json::object tool = object();
+      json::object tool = object(2);
       tool["type"] = "function";
       tool["function"] = std::move(fn);
       out.push_back(std::move(tool));
@@ -414,9 +416,9 @@ struct Encoder {
       case Kind::None:
         return json::value("none", sp);
       case Kind::Tool: {
-        json::object fn = object();
+        json::object fn = object(1);
         fn["name"] = openai_tool_name(choice.name, ctx);
-        json::object out = object();
+        json::object out = object(2);
         out["type"] = "function";
         out["function"] = std::move(fn);
         return out;
@@ -472,18 +474,18 @@ struct Encoder {
         schema == nullptr) {
       return json::value(format, sp);
     }
-    json::object js = object();
+    json::object js = object(3);
     js["name"] = "response";
     js["schema"] = *schema;
     js["strict"] = true;
-    json::object out = object();
+    json::object out = object(2);
     out["type"] = "json_schema";
     out["json_schema"] = std::move(js);
     return out;
   }
 
   json::object body() const {
-    json::object b = object();
+    json::object b = object(0);
     b.reserve(16 + (from_openai() ? request.extra.size() : 0));
     b["model"] = request.model;
     b["messages"] = messages();

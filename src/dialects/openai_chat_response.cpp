@@ -134,12 +134,12 @@ std::string encode_response(const schema::CanonicalResponse& response) {
         reasoning.append(b.text);
         break;
       case BlockType::ToolUse: {
-        json::object fn(sp);
+        json::object fn(2, sp);
         fn["name"] = b.name;
         std::string arguments;
         append_json_value(arguments, b.input);
         fn["arguments"] = arguments;
-        json::object call(sp);
+        json::object call(3, sp);
         call["id"] = b.id;
         call["type"] = "function";
         call["function"] = std::move(fn);
@@ -151,7 +151,7 @@ std::string encode_response(const schema::CanonicalResponse& response) {
     }
   }
 
-  json::object message(sp);
+  json::object message(5, sp);
   message["role"] = "assistant";
   if (text_blocks > 0) {
     message["content"] = std::move(text);
@@ -168,13 +168,13 @@ std::string encode_response(const schema::CanonicalResponse& response) {
   }
   message["refusal"] = nullptr;
 
-  json::object choice(sp);
+  json::object choice(4, sp);
   choice["index"] = 0;
   choice["message"] = std::move(message);
   choice["logprobs"] = nullptr;
   choice["finish_reason"] = finish_reason_from_stop(response.stop_reason);
 
-  json::object out(sp);
+  json::object out(8, sp);
   out["id"] = openai_id_from_message(response.id);
   out["object"] = "chat.completion";
   const json::value* created = find(response.extra, "created");

@@ -790,12 +790,13 @@ S4_LAT=$(awk -F'\t' "$AWK_KV"'
 $1 == "latency" { order[++n] = $2; lab[$2] = $3; s[$2] = $5 }
 END {
   base["hfast_a"] = "direct_a"; base["htr_a2o"] = "direct_o"
-  print "| path | streams | TTFT p50 ms | TTFT p99 ms | gap p50 ms | gap p99 ms | gap p99.9 ms | gap max ms | added TTFT p99 µs | added gap p99 µs | stalls | errors |"
-  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  print "| path | streams | TTFT p50 ms | TTFT p99 ms | gap p50 ms | gap p99 ms | gap p99.9 ms | gap max ms | added TTFT p50 µs | added TTFT p99 µs | added gap p99 µs | stalls | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= n; i++) { id = order[i]; v = s[id]; d = base[id]
-    printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %d | %d%s |\n", lab[id], kv(v, "streams"),
+    printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %d | %d%s |\n", lab[id], kv(v, "streams"),
       kv(v, "ttft_p50") / 1000, kv(v, "ttft_p99") / 1000, kv(v, "gap_p50") / 1000, kv(v, "gap_p99") / 1000,
       kv(v, "gap_p999") / 1000, kv(v, "gap_max") / 1000,
+      (d == "" ? "–" : sprintf("%+d", kv(v, "ttft_p50") - kv(s[d], "ttft_p50"))),
       (d == "" ? "–" : sprintf("%+d", kv(v, "ttft_p99") - kv(s[d], "ttft_p99"))),
       (d == "" ? "–" : sprintf("%+d", kv(v, "gap_p99") - kv(s[d], "gap_p99"))),
       kv(v, "stalls_gap") + kv(v, "stalls_ttft"), kv(v, "errors"), (kv(v, "errors") > 0 ? " ⚠ " kv(v, "first_error") : "")
@@ -830,7 +831,7 @@ if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 3 || want 4; }; then
     echo "set title 'Scenario 3: 20 ms mock, wrk closed loop, c = $S3_LEVELS'"
     echo "set xlabel 'achieved requests/s'; set ylabel 'p99 latency (ms, log)'"
     if [[ -n "$PLOTS3" ]]; then echo "plot ${PLOTS3%, }"; else echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"; fi
-    echo "set title 'Scenario 4: concurrent streams (64 deltas, 20 ms apart): heimdall fast path (solid) vs direct (dotted)'"
+    echo "set title 'Scenario 4: 64 deltas 20 ms apart; heimdall fast path (solid), direct (dotted)'"
     echo "set xlabel 'concurrent streams (log)'; set ylabel 'ms (log)'; set logscale x"
     if [[ -s "$TMP/ramp_hfast_a.dat" ]]; then
       echo "plot '$TMP/ramp_hfast_a.dat' using 1:2 with linespoints lc 1 title 'heimdall TTFT p99', '' using 1:3 with linespoints lc 2 title 'heimdall gap p99', '' using 1:4 with linespoints lc 3 title 'heimdall gap max', '$TMP/ramp_direct_a.dat' using 1:2 with linespoints lc 1 dashtype 3 title 'direct TTFT p99', '' using 1:3 with linespoints lc 2 dashtype 3 title 'direct gap p99', '' using 1:4 with linespoints lc 3 dashtype 3 title 'direct gap max', 1000 with lines lc 7 dashtype 2 title 'stall (1 s)'"

@@ -1,5 +1,7 @@
 #include "engine/body_peek.hpp"
 
+#include "http/client.hpp"
+
 #include <simdjson.h>
 
 namespace heimdall::engine {
@@ -7,6 +9,9 @@ namespace heimdall::engine {
 namespace od = simdjson::ondemand;
 
 namespace {
+
+static_assert(http::kBodyPadding >= simdjson::SIMDJSON_PADDING,
+              "bodies from the server and client must be readable in place");
 
 // End (one past the closing quote) of the JSON string token starting at `begin`.
 size_t string_token_end(std::string_view body, size_t begin) {

@@ -16,14 +16,11 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
 #include <array>
@@ -47,7 +44,8 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
-constexpr size_t kPieceBytes = 16 * 1024;
+// Parsed upstream URLs kept per client; a gateway calls a handful of endpoints.
+constexpr size_t kMaxCachedOrigins = 256;
 
 thread_local HttpClient* t_worker_client = nullptr;
 
@@ -193,6 +191,41 @@ bool is_closed_error(const error_code& ec) {
 
 std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
+// Parses a response straight into our HeaderList and body string, without Beast's fields
+// container in between. Body bytes go to `sink`, which the reader swaps: a piece per read_some(),
+// or read_all()'s result directly.
+class ResponseParser final : public bhttp::basic_parser<false> {
+ public:
+  int status() const { return status_; }
+  const HeaderList& headers() const { return headers_; }
+  void sink(std::string* out) { sink_ = out; }
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
+                       error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, error_code&) override { status_ = code; }
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
+                     error_code&) override {
+    headers_.add({name.data(), name.size()}, {value.data(), value.size()});
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  size_t on_body_impl(beast::string_view body, error_code&) override {
+    sink_->append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    sink_->append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  int status_ = 0;
+  HeaderList headers_;
+  std::string* sink_ = nullptr;
+};
+
 class ResponseImpl final : public ClientResponse {
  public:
   ResponseImpl(std::weak_ptr<Pool> pool, std::unique_ptr<Connection> conn, ClientTimeouts timeouts,
@@ -220,13 +253,15 @@ class ResponseImpl final : public ClientResponse {
     bool stale = false;  // a reused connection died before any response byte: retry on a fresh one
   };
 
-  // Writes the request and reads the response header.
-  asio::awaitable<StartResult> start(const bhttp::request<bhttp::string_body>& request,
-                                     bool reused) {
+  // Writes the request (its serialised head, then the body, in one gather write) and reads the
+  // response header.
+  asio::awaitable<StartResult> start(std::string_view head, std::string_view body, bool reused) {
     Connection& conn = *conn_;
     conn.deadline.arm(timeouts_.first_byte);
+    const std::array<asio::const_buffer, 2> buffers{asio::const_buffer(head.data(), head.size()),
+                                                    asio::const_buffer(body.data(), body.size())};
     auto [wec, wn] = co_await conn.with_stream(
-        [&](auto& stream) { return bhttp::async_write(stream, request, kNoThrow); });
+        [&](auto& stream) { return asio::async_write(stream, buffers, kNoThrow); });
     if (wec) {
       conn.deadline.disarm();
       failed_ = true;
@@ -262,82 +297,86 @@ class ResponseImpl final : public ClientResponse {
       co_return StartResult{
           Error::make(ErrorCode::BadGateway, "upstream response header failed: " + hec.message())};
     }
-    for (const auto& field : parser_.get()) {
-      headers_.add(field.name_string(), field.value());
-    }
     co_return StartResult{};
   }
 
-  int status() const override { return static_cast<int>(parser_.get().result_int()); }
-  const HeaderList& headers() const override { return headers_; }
+  int status() const override { return parser_.status(); }
+  const HeaderList& headers() const override { return parser_.headers(); }
 
+ private:
+  // One read through the parser into its sink, under the idle deadline (the caller disarms it).
+  // Not a coroutine of its own: a stream calls it once per upstream chunk.
+  // (Defined before its callers: they need its deduced type.)
+  auto read_once() {
+    conn_->deadline.arm(timeouts_.idle);
+    return conn_->with_stream([this](auto& stream) {
+      return bhttp::async_read_some(stream, conn_->buffer, parser_, kNoThrow);
+    });
+  }
+
+ public:
   asio::awaitable<schema::Result<std::string_view>> read_some() override {
     if (failed_ || !conn_) {
-      co_return Error::make(ErrorCode::BadGateway, "upstream response already failed");
+      co_return already_failed();
     }
-    Connection& conn = *conn_;
-    for (;;) {
-      if (parser_.is_done()) {
-        co_return std::string_view{};
-      }
-      auto& body = parser_.get().body();
-      body.data = piece_.data();
-      body.size = piece_.size();
-      conn.deadline.arm(timeouts_.idle);
-      // One read_some parses whatever has arrived and returns as soon as any body bytes were
-      // produced: SSE frames are relayed without waiting for more.
-      auto [ec, n] = co_await conn.with_stream([&](auto& stream) {
-        return bhttp::async_read_some(stream, conn.buffer, parser_, kNoThrow);
-      });
-      conn.deadline.disarm();
-      if (ec == bhttp::error::need_buffer) {
-        ec = {};
-      }
+    piece_.clear();
+    parser_.sink(&piece_);
+    // One read parses whatever has arrived and returns as soon as any body bytes were produced:
+    // SSE frames are relayed without waiting for more.
+    while (piece_.empty() && !parser_.is_done()) {
+      auto [ec, n] = co_await read_once();
+      conn_->deadline.disarm();
       if (ec) {
-        failed_ = true;
-        if (conn.deadline.fired()) {
-          co_return Error::make(ErrorCode::DeadlineExceeded,
-                                "upstream body stalled for more than " + ms(timeouts_.idle));
-        }
-        co_return Error::make(ErrorCode::BadGateway,
-                              "upstream response body truncated: " + ec.message());
-      }
-      const size_t got = piece_.size() - parser_.get().body().size;
-      if (got > 0) {
-        co_return std::string_view(piece_.data(), got);
+        co_return read_failure(ec);
       }
     }
+    co_return std::string_view(piece_);
   }
 
   asio::awaitable<schema::Result<std::string>> read_all(size_t limit) override {
-    std::string out;
-    if (auto length = parser_.content_length()) {
-      out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)));
+    if (failed_ || !conn_) {
+      co_return already_failed();
     }
-    for (;;) {
-      auto piece = co_await read_some();
-      if (!piece) {
-        co_return piece.error();
+    std::string out;
+    // Padding room: the engine reads JSON bodies in place with simdjson.
+    if (auto length = parser_.content_length()) {
+      out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)) + kBodyPadding);
+    }
+    parser_.sink(&out);
+    while (!parser_.is_done()) {
+      auto [ec, n] = co_await read_once();
+      conn_->deadline.disarm();
+      if (ec) {
+        co_return read_failure(ec);
       }
-      if (piece->empty()) {
-        co_return out;
-      }
-      if (out.size() + piece->size() > limit) {
+      if (out.size() > limit) {
         failed_ = true;
         co_return Error::make(ErrorCode::PayloadTooLarge,
                               "upstream response exceeds " + std::to_string(limit) + " bytes");
       }
-      out.append(*piece);
     }
+    co_return out;
   }
 
  private:
+  Error already_failed() const {
+    return Error::make(ErrorCode::BadGateway, "upstream response already failed");
+  }
+
+  Error read_failure(const error_code& ec) {
+    failed_ = true;
+    if (conn_->deadline.fired()) {
+      return Error::make(ErrorCode::DeadlineExceeded,
+                         "upstream body stalled for more than " + ms(timeouts_.idle));
+    }
+    return Error::make(ErrorCode::BadGateway, "upstream response body truncated: " + ec.message());
+  }
+
   std::weak_ptr<Pool> pool_;
   std::unique_ptr<Connection> conn_;
   ClientTimeouts timeouts_;
-  bhttp::response_parser<bhttp::buffer_body> parser_;
-  HeaderList headers_;
-  std::array<char, kPieceBytes> piece_;
+  ResponseParser parser_;
+  std::string piece_;
   bool failed_ = false;
 };
 
@@ -350,11 +389,30 @@ struct HttpClient::Impl {
   asio::awaitable<schema::Result<std::unique_ptr<Connection>>> connect(const Origin& origin,
                                                                        const ClientTimeouts& t);
   std::shared_ptr<ssl::context> tls_context();
+  // The parsed URL, cached: Boost.URL's parse cost as much as the rest of sending a request.
+  schema::Result<std::shared_ptr<const Origin>> origin(const std::string& url);
 
   asio::any_io_executor executor;
   std::shared_ptr<Pool> pool;
   std::shared_ptr<ssl::context> tls;  // made on first https use: loading the CA store costs ms
+  std::unordered_map<std::string, std::shared_ptr<const Origin>> origins;
 };
+
+schema::Result<std::shared_ptr<const Origin>> HttpClient::Impl::origin(const std::string& url) {
+  if (auto it = origins.find(url); it != origins.end()) {
+    return it->second;
+  }
+  auto parsed = parse_origin(url);
+  if (!parsed) {
+    return parsed.error();
+  }
+  if (origins.size() >= kMaxCachedOrigins) {
+    origins.clear();
+  }
+  auto origin = std::make_shared<const Origin>(std::move(*parsed));
+  origins.emplace(url, origin);
+  return origin;
+}
 
 std::shared_ptr<ssl::context> HttpClient::Impl::tls_context() {
   if (tls) {
@@ -473,21 +531,20 @@ ClientStats HttpClient::stats() const { return impl_->pool->stats; }
 
 asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> HttpClient::send(
     ClientRequest request) {
-  auto parsed = parse_origin(request.url);
+  auto parsed = impl_->origin(request.url);
   if (!parsed) {
     co_return parsed.error();
   }
-  const Origin origin = std::move(*parsed);
+  // Shared with the cache, which may drop it while this request is in flight.
+  const std::shared_ptr<const Origin> origin_ptr = std::move(*parsed);
+  const Origin& origin = *origin_ptr;
 
-  bhttp::request<bhttp::string_body> req;
-  const auto verb = bhttp::string_to_verb(request.method);
-  if (verb == bhttp::verb::unknown) {
-    req.method_string(request.method);
-  } else {
-    req.method(verb);
-  }
-  req.target(origin.target);
-  req.version(11);
+  // The head is serialised by hand into one string (Beast's serializer costs more than the rest
+  // of a small request); it is what Beast wrote: request line, the caller's fields, Host when
+  // they have none, then Content-Length as prepare_payload() decides it.
+  std::string head;
+  head.reserve(256 + origin.target.size());
+  head.append(request.method).append(" ").append(origin.target).append(" HTTP/1.1\r\n");
   bool has_host = false;
   for (const auto& [name, value] : request.headers.fields()) {
     // Framing is ours to decide: a copied content-length or transfer-encoding would lie.
@@ -495,15 +552,17 @@ asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> HttpClient::sen
       continue;
     }
     has_host = has_host || name == "host";
-    req.insert(name, value);
+    head.append(name).append(": ").append(value).append("\r\n");
   }
   if (!has_host) {
-    req.set(bhttp::field::host, origin.host_header);
+    head.append("Host: ").append(origin.host_header).append("\r\n");
   }
-  req.body() = std::move(request.body);
-  req.keep_alive(true);
-  req.prepare_payload();
-  const bool head = verb == bhttp::verb::head;
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "OPTIONS") {
+    head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+  }
+  head.append("\r\n");
+  const bool head_request = request.method == "HEAD";
 
   auto& pool = *impl_->pool;
   for (int attempt = 0;; ++attempt) {
@@ -519,9 +578,9 @@ asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> HttpClient::sen
       }
       conn = std::move(*connected);
     }
-    auto response =
-        std::make_unique<ResponseImpl>(impl_->pool, std::move(conn), request.timeouts, head);
-    auto result = co_await response->start(req, reused);
+    auto response = std::make_unique<ResponseImpl>(impl_->pool, std::move(conn), request.timeouts,
+                                                   head_request);
+    auto result = co_await response->start(head, request.body, reused);
     if (!result.error) {
       co_return std::unique_ptr<ClientResponse>(std::move(response));
     }

@@ -18,6 +18,11 @@
 
 namespace heimdall::http {
 
+/// Spare capacity the client (read_all) and the server (request bodies) leave after a body whose
+/// length they knew in advance: the engine reads JSON in place with simdjson, which reads up to
+/// SIMDJSON_PADDING (64) bytes past the end. engine/body_peek.cpp checks the two agree.
+inline constexpr size_t kBodyPadding = 64;
+
 struct ClientTimeouts {
   std::chrono::milliseconds connect{10'000};
   // From the request's last byte to the response's status line.
@@ -45,7 +50,8 @@ class ClientResponse {
   /// The next piece of the body (chunk framing removed). An empty view means the body is complete.
   /// The view is valid until the next call.
   virtual boost::asio::awaitable<schema::Result<std::string_view>> read_some() = 0;
-  /// The rest of the body, failing with PayloadTooLarge past `limit` bytes.
+  /// The rest of the body, failing with PayloadTooLarge past `limit` bytes. With a Content-Length
+  /// its capacity has kBodyPadding to spare.
   virtual boost::asio::awaitable<schema::Result<std::string>> read_all(size_t limit) = 0;
 };
 

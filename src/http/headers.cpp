@@ -4,11 +4,23 @@
 
 namespace heimdall::http {
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
+namespace {
+
+// A request, its upstream copy and a response each carry about a dozen fields: one allocation
+// up front instead of the vector's doubling steps.
+constexpr size_t kReservedFields = 16;
+
+void lower_in_place(std::string& s) {
+  for (char& c : s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
+}
+
+}  // namespace
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  lower_in_place(out);
   return out;
 }
 
@@ -24,7 +36,8 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 void HeaderList::add(std::string_view name, std::string_view value) {
-  fields_.emplace_back(to_lower(name), std::string(value));
+  if (fields_.capacity() == 0) fields_.reserve(kReservedFields);
+  lower_in_place(fields_.emplace_back(name, value).first);
 }
 
 void HeaderList::set(std::string_view name, std::string_view value) {

@@ -20,18 +20,15 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/status.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <limits>
 #include <list>
 #include <mutex>
@@ -102,12 +99,14 @@ std::optional<Rejection> classify(const error_code& ec, const ServerOptions& opt
   }
 }
 
-// Sets the status, with reason phrases Beast does not know (it would print "<unknown-status>").
-void set_status(bhttp::response_header<>& header, int status) {
-  header.result(static_cast<unsigned>(status));
-  if (bhttp::int_to_status(static_cast<unsigned>(status)) == bhttp::status::unknown) {
-    header.reason(status == 529 ? "Overloaded" : "Unknown");
+// The reason phrase, including ones Beast does not know (it would print "<unknown-status>").
+std::string_view reason_phrase(int status) {
+  const auto known = bhttp::int_to_status(static_cast<unsigned>(status));
+  if (known == bhttp::status::unknown) {
+    return status == 529 ? "Overloaded" : "Unknown";
   }
+  const auto reason = bhttp::obsolete_reason(known);
+  return {reason.data(), reason.size()};
 }
 
 // Fields the session owns: the handler's framing headers would contradict ours.
@@ -115,20 +114,58 @@ bool is_framing_header(std::string_view name) {
   return name == "content-length" || name == "transfer-encoding" || name == "connection";
 }
 
-// Applies the handler's headers; returns false when the handler asked to close the connection.
-bool copy_headers(const HeaderList& from, bhttp::fields& to) {
-  bool keep_alive = true;
-  for (const auto& [name, value] : from.fields()) {
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+// The status line and the handler's headers, serialised by hand: Beast's serializer walks a
+// buffers_cat_view of every field on each write, which cost more than the rest of a small
+// response. The framing fields come last, as Beast's keep_alive() and prepare_payload() put them.
+// `keep_alive` comes in as the session's wish and leaves false when the handler asked to close.
+std::string response_head(unsigned version, int status, const HeaderList& headers,
+                          bool& keep_alive) {
+  std::string out;
+  out.reserve(256);
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(std::to_string(status));
+  out.push_back(' ');
+  out.append(reason_phrase(status));
+  out.append("\r\n");
+  for (const auto& [name, value] : headers.fields()) {
     if (is_framing_header(name)) {
       if (name == "connection" && iequals(value, "close")) {
         keep_alive = false;
       }
       continue;
     }
-    to.insert(name, value);
+    append_field(out, name, value);
   }
-  return keep_alive;
+  if (version == 10 && keep_alive) {
+    append_field(out, "Connection", "keep-alive");
+  } else if (version != 10 && !keep_alive) {
+    append_field(out, "Connection", "close");
+  }
+  return out;
 }
+
+// "<size in hex>\r\n": the framing before one chunk (RFC 9112 §7.1).
+struct ChunkHeader {
+  explicit ChunkHeader(size_t size) {
+    auto [end, ec] = std::to_chars(text.data(), text.data() + text.size() - 2, size, 16);
+    *end++ = '\r';
+    *end++ = '\n';
+    length = static_cast<size_t>(end - text.data());
+  }
+  asio::const_buffer buffer() const { return {text.data(), length}; }
+  std::array<char, 2 * sizeof(size_t) + 2> text;
+  size_t length;
+};
+
+constexpr std::string_view kCrlf = "\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // Registration of a live session with its worker, so stop() can find idle connections and close
 // whatever is left when the grace period ends.
@@ -143,7 +180,9 @@ struct Worker {
   std::atomic<size_t> sessions{0};
   std::list<SessionEntry> entries;  // touched only on this worker's thread
   // Declared before the client: pooled upstream sockets must die before their io_context.
-  asio::io_context ioc{1};
+  // One thread runs it and nothing else touches its sockets (stop() posts to it): the reactor
+  // needs no per-socket locking.
+  asio::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
   std::unique_ptr<HttpClient> client;
@@ -169,19 +208,14 @@ class SessionWriter final : public ResponseWriter {
       throw std::logic_error("ResponseWriter::send after the response was started");
     }
     state_ = State::Sent;
-    bhttp::response<bhttp::string_body> res;
-    res.version(version_);
-    set_status(res, status);
-    keep_alive_ = copy_headers(headers, res) && keep_alive_;
-    res.body() = std::move(body);
-    res.keep_alive(keep_alive_);
-    res.prepare_payload();
-    if (head_) {
-      res.body()
-          .clear();  // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2)
-    }
+    std::string head = response_head(version_, status, headers, keep_alive_);
+    append_field(head, "Content-Length", std::to_string(body.size()));
+    head.append(kCrlf);
+    // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2).
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())};
     deadline_.arm(timeout_);
-    auto [ec, n] = co_await bhttp::async_write(socket_, res, kNoThrow);
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
     deadline_.disarm();
     if (ec) {
       failed_ = true;
@@ -193,15 +227,11 @@ class SessionWriter final : public ResponseWriter {
       throw std::logic_error("ResponseWriter::start_stream after the response was started");
     }
     state_ = State::Streaming;
-    bhttp::response<bhttp::empty_body> res;
-    res.version(version_);
-    set_status(res, status);
-    keep_alive_ = copy_headers(headers, res) && keep_alive_;
-    res.keep_alive(keep_alive_);
-    res.chunked(true);
-    bhttp::response_serializer<bhttp::empty_body> serializer{res};
+    std::string head = response_head(version_, status, headers, keep_alive_);
+    append_field(head, "Transfer-Encoding", "chunked");
+    head.append(kCrlf);
     deadline_.arm(timeout_);
-    auto [ec, n] = co_await bhttp::async_write_header(socket_, serializer, kNoThrow);
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head), kNoThrow);
     deadline_.disarm();
     if (ec) {
       failed_ = true;
@@ -217,9 +247,11 @@ class SessionWriter final : public ResponseWriter {
     if (failed_ || data.empty()) {
       co_return !failed_;
     }
+    const ChunkHeader size(data.size());
+    const std::array<asio::const_buffer, 3> buffers{
+        size.buffer(), asio::const_buffer(data.data(), data.size()), asio::buffer(kCrlf)};
     deadline_.arm(timeout_);
-    auto [ec, n] = co_await asio::async_write(
-        socket_, bhttp::make_chunk(asio::const_buffer(data.data(), data.size())), kNoThrow);
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
     deadline_.disarm();
     if (ec) {
       failed_ = true;
@@ -236,7 +268,7 @@ class SessionWriter final : public ResponseWriter {
       co_return;
     }
     deadline_.arm(timeout_);
-    auto [ec, n] = co_await asio::async_write(socket_, bhttp::make_chunk_last(), kNoThrow);
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(kLastChunk), kNoThrow);
     deadline_.disarm();
     if (ec) {
       failed_ = true;
@@ -316,19 +348,51 @@ class SessionRegistration {
   std::list<SessionEntry>::iterator it_;
 };
 
-Request make_request(bhttp::request_parser<bhttp::string_body>& parser, bool with_body) {
-  Request req;
-  auto& msg = parser.get();
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  for (const auto& field : msg) {
-    req.headers.add(field.name_string(), field.value());
+// Parses a request straight into a Request. Beast's own parser would first store the fields in
+// its fields container (an allocation and a tree insert per field) for us to copy them again. The
+// body is reserved from Content-Length plus kBodyPadding, so the engine reads it in place.
+class RequestParser final : public bhttp::basic_parser<true> {
+ public:
+  explicit RequestParser(Request& request) : request_(request) {}
+
+  bool head() const { return verb_ == bhttp::verb::head; }
+  unsigned version() const { return version_; }
+
+ private:
+  void on_request_impl(bhttp::verb method, beast::string_view method_str, beast::string_view target,
+                       int version, error_code&) override {
+    verb_ = method;
+    version_ = version == 10 ? 10 : 11;
+    request_.method.assign(method_str.data(), method_str.size());
+    request_.target.assign(target.data(), target.size());
   }
-  if (with_body) {
-    req.body = std::move(msg.body());
+  void on_response_impl(int, beast::string_view, int, error_code&) override {}
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
+                     error_code&) override {
+    request_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
-  return req;
-}
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    if (length) {
+      // body_limit() has already refused a length above max_body_bytes.
+      request_.body.reserve(static_cast<size_t>(*length) + kBodyPadding);
+    }
+  }
+  size_t on_body_impl(beast::string_view body, error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  Request& request_;
+  bhttp::verb verb_ = bhttp::verb::unknown;
+  unsigned version_ = 11;
+};
 
 }  // namespace
 
@@ -412,7 +476,8 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
         deadline.arm(options.header_timeout);
       }
 
-      bhttp::request_parser<bhttp::string_body> parser;
+      Request request;
+      RequestParser parser(request);
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
       parser.body_limit(options.max_body_bytes);
@@ -428,7 +493,8 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
       } else {
         // A client that sent "Expect: 100-continue" waits for this before sending its body (curl
         // does, for large uploads); without it every such request would stall for a second.
-        if (!parser.is_done() && iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        if (!parser.is_done() &&
+            iequals(request.headers.get("expect").value_or(""), "100-continue")) {
           constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           auto [cec, cn] = co_await asio::async_write(
               socket, asio::const_buffer(kContinue.data(), kContinue.size()), kNoThrow);
@@ -436,8 +502,6 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
             break;
           }
         }
-        // The string_body reader reserves the body from Content-Length itself (string_body.hpp,
-        // reader::init), so a known-length body is read without regrowth; chunked bodies grow.
         while (!parser.is_done()) {
           deadline.arm(options.body_read_timeout);
           auto [bec, bn] = co_await bhttp::async_read_some(socket, buffer, parser, kNoThrow);
@@ -452,15 +516,16 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
         }
       }
 
-      Request request = make_request(parser, !rejection);
+      if (rejection) {
+        // The handler sees no part of a refused body.
+        request.body.clear();
+      }
       request.rejection = std::move(rejection);
       const bool rejected = request.rejection.has_value();
-      const auto& msg = parser.get();
-      const unsigned version = msg.version() == 10 ? 10 : 11;
       const bool keep_alive =
-          !rejected && msg.keep_alive() && !stopping.load(std::memory_order_acquire);
-      SessionWriter writer(socket, deadline, options.write_timeout, version, keep_alive,
-                           msg.method() == bhttp::verb::head);
+          !rejected && parser.keep_alive() && !stopping.load(std::memory_order_acquire);
+      SessionWriter writer(socket, deadline, options.write_timeout, parser.version(), keep_alive,
+                           parser.head());
 
       bool handler_threw = false;
       try {

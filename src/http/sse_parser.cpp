@@ -2,7 +2,27 @@
 // caller's buffer without copying; only a line split across two feeds is carried in `line_`.
 #include "http/sse_parser.hpp"
 
+#include <cstring>
+
 namespace heimdall::http {
+
+namespace {
+
+// Position of the first '\r' or '\n' at or after `pos`, or npos. string_view::find_first_of
+// calls memchr on the two-character set once per input byte; two memchr calls over the input
+// are an order of magnitude cheaper, and most streams have no '\r' at all.
+size_t find_line_end(std::string_view bytes, size_t pos) {
+  const char* begin = bytes.data() + pos;
+  const size_t length = bytes.size() - pos;
+  const auto* lf = static_cast<const char*>(std::memchr(begin, '\n', length));
+  const size_t limit = lf != nullptr ? static_cast<size_t>(lf - begin) : length;
+  if (const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', limit))) {
+    return pos + static_cast<size_t>(cr - begin);
+  }
+  return lf != nullptr ? pos + limit : std::string_view::npos;
+}
+
+}  // namespace
 
 void SseParser::feed(std::string_view bytes, std::vector<schema::SseEvent>& out) {
   size_t pos = 0;
@@ -14,7 +34,7 @@ void SseParser::feed(std::string_view bytes, std::vector<schema::SseEvent>& out)
     }
   }
   while (pos < bytes.size()) {
-    const size_t end = bytes.find_first_of("\r\n", pos);
+    const size_t end = find_line_end(bytes, pos);
     if (end == std::string_view::npos) {
       line_.append(bytes.substr(pos));
       return;

@@ -345,6 +345,22 @@ TEST_F(ServerClientTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_TRUE(conn.closed_by_peer());
 }
 
+// The session serialises responses itself: the bytes must stay what Beast wrote (status line,
+// the handler's fields in order, then the framing fields; chunk sizes in hex).
+TEST_F(ServerClientTest, ResponsesKeepTheirWireFormat) {
+  start();
+  RawConnection conn(server_->port());
+  conn.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none");
+  EXPECT_EQ(conn.read_until("body=one"),
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nx-method: POST\r\nx-query: \r\n"
+            "x-saw-test-header: no\r\nContent-Length: 19\r\n\r\npath=/echo;body=one");
+  conn.write("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(conn.read_until_close(),
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nConnection: close\r\n"
+            "Transfer-Encoding: chunked\r\n\r\nd\r\ndata: first\n\n\r\ne\r\ndata: second\n\n\r\n"
+            "0\r\n\r\n");
+}
+
 TEST_F(ServerClientTest, ExpectContinueGetsInterimResponseBeforeBody) {
   start();
   RawConnection conn(server_->port());

@@ -53,8 +53,8 @@ asio::awaitable<void> count_upstream(Exchange& exchange, const SurfaceCall& call
 asio::awaitable<void> Gateway::count_tokens(http::Request& request, http::ResponseWriter& writer,
                                             const SurfaceCall& call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  auto routed = co_await route_body(exchange, call.default_provider);
-  if (!routed) co_return;
+  auto routed = route_body(exchange, call.default_provider);
+  if (!routed) co_return co_await send_error(exchange, routed.error());
   if (routed->route.provider->url(providers::Operation::CountTokens, {})) {
     co_return co_await count_upstream(exchange, call, routed->route);
   }

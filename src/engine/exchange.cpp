@@ -108,25 +108,15 @@ asio::awaitable<std::unique_ptr<http::ClientResponse>> send_or_answer(Exchange& 
   co_return std::move(*sent);
 }
 
-asio::awaitable<std::optional<RoutedBody>> route_body(Exchange& exchange,
-                                                      std::string_view default_provider) {
+schema::Result<RoutedBody> route_body(Exchange& exchange, std::string_view default_provider) {
   auto peek = peek_body(exchange.request.body);
-  if (!peek) {
-    co_await send_error(exchange, peek.error());
-    co_return std::nullopt;
-  }
-  if (!peek->has_model) {
-    co_await send_error(exchange, schema::Error::invalid("model: Field required"));
-    co_return std::nullopt;
-  }
+  if (!peek) return peek.error();
+  if (!peek->has_model) return schema::Error::invalid("model: Field required");
   auto route = exchange.runtime.resolve(peek->model, default_provider);
-  if (!route) {
-    co_await send_error(exchange, route.error());
-    co_return std::nullopt;
-  }
+  if (!route) return route.error();
   exchange.provider = route->provider->name();
   exchange.model = route->model;
-  co_return RoutedBody{std::move(*peek), std::move(*route)};
+  return RoutedBody{std::move(*peek), std::move(*route)};
 }
 
 Exchange::~Exchange() {

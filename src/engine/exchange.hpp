@@ -15,7 +15,6 @@
 
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace heimdall::engine {
@@ -74,8 +73,8 @@ struct RoutedBody {
   Route route;
 };
 
-/// Reads the body's model and routes it. On failure it has answered the caller: nullopt.
-boost::asio::awaitable<std::optional<RoutedBody>> route_body(Exchange& exchange,
-                                                             std::string_view default_provider);
+/// Reads the body's model and routes it; the caller answers a failure with send_error(). Not a
+/// coroutine: it never waits, and every request passes here.
+schema::Result<RoutedBody> route_body(Exchange& exchange, std::string_view default_provider);
 
 }  // namespace heimdall::engine

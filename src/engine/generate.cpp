@@ -252,8 +252,8 @@ Gateway::Gateway(std::shared_ptr<const Runtime> runtime) : runtime_(std::move(ru
 asio::awaitable<void> Gateway::generate(http::Request& request, http::ResponseWriter& writer,
                                         const SurfaceCall& call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  auto routed = co_await route_body(exchange, call.default_provider);
-  if (!routed) co_return;
+  auto routed = route_body(exchange, call.default_provider);
+  if (!routed) co_return co_await send_error(exchange, routed.error());
   if (routed->route.provider->dialect() == call.dialect) {
     co_await fast_path(exchange, call, routed->route, routed->peek);
   } else {

@@ -100,9 +100,11 @@ asio::awaitable<schema::Result<std::unique_ptr<http::ClientResponse>>> send_upst
     http::ClientRequest out;
     out.method = request.method;
     out.url = request.url;
-    out.headers = request.headers;
-    provider.authorize(out.headers, credential);
+    // The last attempt takes the request's own headers and body: with retries off, nothing is
+    // copied.
+    out.headers = last ? std::move(request.headers) : request.headers;
     out.body = last ? std::move(request.body) : request.body;
+    provider.authorize(out.headers, credential);
     out.timeouts.connect = std::chrono::seconds(net.connect_timeout_in_seconds);
     out.timeouts.first_byte = std::chrono::seconds(net.default_request_timeout_in_seconds);
     out.timeouts.idle =

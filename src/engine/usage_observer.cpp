@@ -16,18 +16,28 @@ uint64_t field_u64(od::object& usage, std::string_view key) {
 
 }  // namespace
 
-void UsageObserver::observe_body(std::string_view json) { read_usage(json, false); }
+void UsageObserver::observe_body(std::string& json) {
+  if (json.capacity() < json.size() + simdjson::SIMDJSON_PADDING) {
+    json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  read_usage(simdjson::padded_string_view(json.data(), json.size(), json.capacity()), false);
+}
 
 void UsageObserver::observe_event(const schema::SseEvent& event) {
   if (event.data.find("\"usage\"") == std::string::npos) return;
-  read_usage(event.data, event.event == "message_start");
+  // A frame's data is small: a copy into a buffer that keeps its padded capacity costs less than
+  // a padded_string allocation per frame.
+  thread_local std::string padded;
+  padded.reserve(event.data.size() + simdjson::SIMDJSON_PADDING);
+  padded.assign(event.data);
+  read_usage(simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity()),
+             event.event == "message_start");
 }
 
-void UsageObserver::read_usage(std::string_view json, bool nested_in_message) {
+void UsageObserver::read_usage(simdjson::padded_string_view json, bool nested_in_message) {
   thread_local od::parser parser;
-  simdjson::padded_string padded(json);
   od::document doc;
-  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return;
+  if (parser.iterate(json).get(doc) != simdjson::SUCCESS) return;
   od::object root;
   if (doc.get_object().get(root) != simdjson::SUCCESS) return;
   od::object usage;

@@ -7,6 +7,9 @@
 #include "schema/sse_event.hpp"
 #include "schema/usage.hpp"
 
+#include <simdjson.h>
+
+#include <string>
 #include <string_view>
 
 namespace heimdall::engine {
@@ -15,12 +18,14 @@ class UsageObserver {
  public:
   explicit UsageObserver(schema::Dialect dialect) : dialect_(dialect) {}
 
-  void observe_body(std::string_view json);
+  /// Reads `json` in place: may grow its capacity (simdjson needs readable padding after the last
+  /// byte; read_all() reserves it), never changes its contents.
+  void observe_body(std::string& json);
   void observe_event(const schema::SseEvent& event);
   const schema::Usage& usage() const { return usage_; }
 
  private:
-  void read_usage(std::string_view json, bool nested_in_message);
+  void read_usage(simdjson::padded_string_view json, bool nested_in_message);
 
   schema::Dialect dialect_;
   schema::Usage usage_;

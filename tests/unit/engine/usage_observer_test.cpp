@@ -27,8 +27,10 @@ TEST(UsageObserverTest, AnthropicStreamKeepsCumulativeCounters) {
 
 TEST(UsageObserverTest, OpenAiPromptTokensAreSplitIntoCachedAndUncached) {
   UsageObserver observer(schema::Dialect::OpenAiChat);
-  observer.observe_body(
-      R"({"id":"x","usage":{"prompt_tokens":100,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":60}}})");
+  std::string body =
+      R"({"id":"x","usage":{"prompt_tokens":100,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":60}}})";
+  observer.observe_body(body);
+  EXPECT_EQ(body.substr(0, 8), R"({"id":"x)");
   EXPECT_EQ(observer.usage().input_tokens, 40u);
   EXPECT_EQ(observer.usage().cache_read_input_tokens, 60u);
   EXPECT_EQ(observer.usage().output_tokens, 20u);
@@ -37,7 +39,8 @@ TEST(UsageObserverTest, OpenAiPromptTokensAreSplitIntoCachedAndUncached) {
 TEST(UsageObserverTest, IgnoresGarbage) {
   UsageObserver observer(schema::Dialect::OpenAiChat);
   observer.observe_event(event("", "{\"usage\": nonsense"));
-  observer.observe_body("not json");
+  std::string body = "not json";
+  observer.observe_body(body);
   EXPECT_EQ(observer.usage().total_input_tokens(), 0u);
 }
 

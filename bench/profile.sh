@@ -175,6 +175,14 @@ dump() {
   mv "$file" "$TMP/$1.out"
 }
 total_ir() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }
+# codec_ir FILE: inclusive Ir of the dialect codecs' request/response entry points (the translated
+# paths' JSON work, owned by src/dialects), so the rest of a path can be told apart.
+codec_ir() {
+  callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
+    awk '/dialects::\(anonymous namespace\)::[A-Za-z]+Codec::(decode|encode)_(request|response)\(/ {
+      v = $1; gsub(",", "", v); s += v
+    } END { printf "%d\n", s }'
+}
 
 # top_table REQUESTS TOTAL REGEX: callgrind_annotate's function list (stdin) as a Markdown table of
 # the first $TOP functions matching REGEX, without the thread entry points that hold everything.
@@ -233,7 +241,8 @@ for want in "${WANTED[@]}"; do
     ir=$(total_ir "$TMP/$id.out")
     idle=$((IDLE_IR * ms / IDLE_MS))
     per=$(((ir - idle) / responses))
-    ROWS+="| $label | \`$id\` | $responses | $ir | $idle | **$per** |"$'\n'
+    codec=$(($(codec_ir "$TMP/$id.out") / responses))
+    ROWS+="| $label | \`$id\` | $responses | $ir | $idle | **$per** | $codec | $((per - codec)) |"$'\n'
     log "  $label: $per Ir/request"
     if [[ $TOP -gt 0 ]]; then
       TOPS+=$'\n'"### $label"$'\n\n'"Self cost (Ir per request):"$'\n\n'
@@ -260,8 +269,10 @@ cat <<EOF
 - Binary: $HEIMDALL_BIN ($(date -u -r "$HEIMDALL_BIN" +%Y-%m-%dT%H:%MZ)), HEAD $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- src 2>/dev/null)" ]] && echo ", src/ modified")
 - 1 worker under valgrind $(valgrind --version | sed 's/valgrind-//'); mock provider native; wrk -t1 -c$CONNS, $REQUESTS keep-alive requests per path after $WARMUP_REQUESTS warm-up ones; 2 KB bodies (bench/data).
 - Idle baseline: $IDLE_IR Ir over $IDLE_MS ms, subtracted in proportion to each path's wall time.
+- "codecs": inclusive Ir of the dialect codecs' decode/encode_request/response (src/dialects); "rest" is
+  everything else (HTTP, routing, relay).
 
-| path | id | requests | total Ir | idle Ir | Ir / request |
-|---|---|---:|---:|---:|---:|
+| path | id | requests | total Ir | idle Ir | Ir / request | codecs Ir / request | rest Ir / request |
+|---|---|---:|---:|---:|---:|---:|---:|
 $ROWS$TOPS
 EOF

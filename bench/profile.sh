@@ -14,7 +14,8 @@
 #   --paths LIST  comma-separated path ids (default: all): fast_a, tr_a2o, fast_o, tr_o2a (as in
 #                 bench/run.sh), and the streaming fast paths sfast_a, sfast_o (one upstream chunk per
 #                 SSE event)
-#   --top K       inclusive top functions shown per path (default 25; 0: none)
+#   --top K       functions listed per path, by self cost and by inclusive cost of heimdall's own
+#                 functions (default 25; 0: none)
 #   --rebuild     run ninja even when the binaries exist
 #   --keep DIR    keep the callgrind dumps there (`callgrind_annotate --inclusive=yes DIR/<path>.out`)
 #

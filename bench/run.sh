@@ -331,6 +331,9 @@ log "nginx master $NGINX_PID workers [${NGINX_WORKERS# }] on 127.0.0.1:$NGINX_PO
 
 start_heimdall heimdall 1 "$MOCK_PORT"
 HEIMDALL_PID=$heimdall_PID; HEIMDALL_PORT=$heimdall_PORT
+sleep 0.5
+RSS_IDLE=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$HEIMDALL_PID/status")
+HWM_IDLE=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$HEIMDALL_PID/status")
 HDIR="$TMP/heimdall"
 
 # Portkey (scenario 7): pinned by bench/peers/package-lock.json; installed there with npm ci when missing.
@@ -495,13 +498,12 @@ kv_of() {  # KEY "k=v k=v ..." -> v
   echo "${s%% *}"
 }
 
-MEM_ROWS=""
+MEM_ROWS="| heimdall idle (just started, no request yet) | $(mb "$RSS_IDLE") | $(mb "$HWM_IDLE") |"$'\n'
 mem_note() {  # LABEL PID
   MEM_ROWS+="| $1 | $(mb "$(vm "$2" VmRSS)") | $(mb "$(vm "$2" VmHWM)") |"$'\n'
 }
 sleep 1
-mem_note "heimdall idle (after start and pre-flight)" "$HEIMDALL_PID"
-RSS_IDLE=$(vm "$HEIMDALL_PID" VmRSS)
+mem_note "heimdall after the pre-flight (one request per path and body, up to 1 MB)" "$HEIMDALL_PID"
 
 # ---- scenarios 1 + 2 (+7): each path at c=1 and c=64
 if want 12; then

@@ -8,10 +8,11 @@
 //
 //   heimdall-loadgen --url http://127.0.0.1:PORT/v1/messages --body FILE [-H 'name: value']...
 //                    [--streams K] [--per-conn N] [--expect-tokens N] [--stall-ms 1000]
-//                    [--connect-concurrency 256] [--timeout-s 60]
+//                    [--connect-concurrency 256] [--timeout-s 60] [--dialect anthropic|openai|any]
 //
 // A token event is an SSE event carrying text: Anthropic `"type":"text_delta"`, or an OpenAI chunk whose
-// `"content":"…"` is not empty. Prints one line (times in µs):
+// `"content":"…"` is not empty (--dialect counts only one of them, so with --expect-tokens a stream in the
+// wrong dialect is an error). Prints one line (times in µs):
 //   LOADGEN_RESULT streams=… ok=… errors=… stalls_gap=… stalls_ttft=… connect_errors=… http_errors=…
 //     proto_errors=… timeouts=… short_streams=… tokens=… peak_inflight=… connect_ms=… duration_ms=…
 //     ttft_p50=… ttft_p99=… ttft_max=… gap_p50=… gap_p99=… gap_p999=… gap_max=… first_error=…
@@ -50,6 +51,7 @@ struct Options {
   int stall_ms = 1000;
   int connect_concurrency = 256;
   int timeout_s = 60;
+  std::string dialect = "any";  // which token events count: anthropic, openai or any
 };
 
 struct Stats {
@@ -68,7 +70,8 @@ struct Stats {
 [[noreturn]] void usage(const std::string& msg) {
   std::cerr << "heimdall-loadgen: " << msg << "\n"
             << "usage: heimdall-loadgen --url http://HOST:PORT/PATH --body FILE [-H 'name: value']... [--streams K]\n"
-               "       [--per-conn N] [--expect-tokens N] [--stall-ms MS] [--connect-concurrency N] [--timeout-s S]\n";
+               "       [--per-conn N] [--expect-tokens N] [--stall-ms MS] [--connect-concurrency N] [--timeout-s S]\n"
+               "       [--dialect anthropic|openai|any]\n";
   std::exit(2);
 }
 
@@ -90,6 +93,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--stall-ms") o.stall_ms = std::stoi(next());
     else if (a == "--connect-concurrency") o.connect_concurrency = std::stoi(next());
     else if (a == "--timeout-s") o.timeout_s = std::stoi(next());
+    else if (a == "--dialect") o.dialect = next();
     else if (a == "-h" || a == "--help") usage("help");
     else usage("unknown argument " + a);
   }
@@ -107,13 +111,15 @@ Options parse(int argc, char** argv) {
   std::ifstream in(body_file, std::ios::binary);
   if (!in) usage("cannot read " + body_file);
   o.body.assign(std::istreambuf_iterator<char>(in), {});
+  if (o.dialect != "any" && o.dialect != "anthropic" && o.dialect != "openai") usage("--dialect: anthropic|openai|any");
   if (o.streams < 1 || o.per_conn < 1 || o.connect_concurrency < 1) usage("counts must be >= 1");
   return o;
 }
 
 // A token event: Anthropic text_delta, or an OpenAI chunk with non-empty delta content.
-bool is_token_event(std::string_view ev) {
-  if (ev.find("\"text_delta\"") != std::string_view::npos) return true;
+bool is_token_event(std::string_view ev, const std::string& dialect) {
+  if (dialect != "openai" && ev.find("\"text_delta\"") != std::string_view::npos) return true;
+  if (dialect == "anthropic") return false;
   if (ev.find("\"chat.completion.chunk\"") == std::string_view::npos) return false;
   constexpr std::string_view key = "\"content\":\"";
   for (auto pos = ev.find(key); pos != std::string_view::npos; pos = ev.find(key, pos + 1)) {
@@ -167,7 +173,7 @@ asio::awaitable<bool> read_stream(tcp::socket& sock, std::string& buf, Clock::ti
     std::size_t start = 0, sep;
     while ((sep = events.find("\n\n", start)) != std::string::npos) {
       std::string_view ev(events.data() + start, sep - start);
-      if (is_token_event(ev)) {
+      if (is_token_event(ev, o.dialect)) {
         if (tokens == 0) {
           uint32_t t = us_since(sent, at);
           st.ttft_us.push_back(t);

@@ -1,6 +1,6 @@
 #include "engine/body_peek.hpp"
 
-#include "http/client.hpp"
+#include "http/body_padding.hpp"
 
 #include <simdjson.h>
 

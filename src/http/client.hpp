@@ -4,6 +4,7 @@
 // response bodies readable as a stream (for SSE relay).
 #pragma once
 
+#include "http/body_padding.hpp"
 #include "http/headers.hpp"
 #include "schema/error.hpp"
 
@@ -17,11 +18,6 @@
 #include <string_view>
 
 namespace heimdall::http {
-
-/// Spare capacity the client (read_all) and the server (request bodies) leave after a body whose
-/// length they knew in advance: the engine reads JSON in place with simdjson, which reads up to
-/// SIMDJSON_PADDING (64) bytes past the end. engine/body_peek.cpp checks the two agree.
-inline constexpr size_t kBodyPadding = 64;
 
 struct ClientTimeouts {
   std::chrono::milliseconds connect{10'000};

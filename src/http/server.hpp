@@ -46,7 +46,7 @@ struct Request {
   std::string method;  // "GET", "POST", …
   std::string target;  // path and query as received
   HeaderList headers;  // names lower-case, in the order received
-  // With a Content-Length, its capacity has kBodyPadding (client.hpp) to spare: the engine reads
+  // With a Content-Length, its capacity has kBodyPadding (body_padding.hpp) to spare: the engine reads
   // JSON in place.
   std::string body;
   std::optional<Rejection> rejection;

@@ -87,23 +87,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_listen LOGFILE PREFIX PID -> the port that follows PREFIX in LOGFILE
-wait_listen() {
-  local file=$1 prefix=$2 pid=$3 port=""
-  for _ in $(seq 1 1200); do
-    port=$(grep -ao "${prefix}[0-9]*" "$file" 2>/dev/null | head -1 | sed "s/.*://") || true
-    if [[ -n "$port" ]]; then echo "$port"; return 0; fi
-    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before listening"; }
-    sleep 0.05
-  done
-  cat "$file" >&2
-  die "timed out waiting for '$prefix' in $file"
-}
+source "$ROOT/bench/lib.sh"
 
 "$MOCK_BIN" --host 127.0.0.1 --port 0 --workers 1 >"$TMP/mock.log" 2>&1 &
 MOCK_PID=$!
-PIDS+=("$MOCK_PID")
-MOCK_PORT=$(wait_listen "$TMP/mock.log" "mock-provider listening on 127.0.0.1:" "$MOCK_PID")
+PIDS+=("$MOCK_PID" 1200)
+MOCK_PORT=$(wait_listen "$TMP/mock.log" "mock-provider listening on 127.0.0.1:" "$MOCK_PID" 1200)
 
 mkdir -p "$TMP/heimdall"
 cat >"$TMP/heimdall/config.json" <<EOF
@@ -117,8 +106,8 @@ valgrind --tool=callgrind --callgrind-out-file="$TMP/callgrind.out" \
   "$HEIMDALL_BIN" --app-dir "$TMP/heimdall" --host 127.0.0.1 --port 0 --workers 1 \
   >"$TMP/heimdall.log" 2>&1 &
 HEIMDALL_PID=$!
-PIDS+=("$HEIMDALL_PID")
-HEIMDALL_PORT=$(wait_listen "$TMP/heimdall.log" "heimdall listening on 127.0.0.1:" "$HEIMDALL_PID")
+PIDS+=("$HEIMDALL_PID" 1200)
+HEIMDALL_PORT=$(wait_listen "$TMP/heimdall.log" "heimdall listening on 127.0.0.1:" "$HEIMDALL_PID" 1200)
 log "heimdall (callgrind) pid $HEIMDALL_PID on 127.0.0.1:$HEIMDALL_PORT, mock on $MOCK_PORT"
 
 # Streaming bodies: the 2 KB bodies with "stream": true; the x-bf-eh- header reaches the mock as

@@ -140,18 +140,7 @@ free_port() {
   die "no free port found"
 }
 
-# wait_listen LOGFILE PREFIX PID -> prints the port that follows PREFIX in LOGFILE
-wait_listen() {
-  local file=$1 prefix=$2 pid=$3 port=""
-  for _ in $(seq 1 200); do
-    port=$(grep -ao "${prefix}[0-9]*" "$file" 2>/dev/null | head -1 | sed "s/.*://") || true
-    if [[ -n "$port" ]]; then echo "$port"; return 0; fi
-    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before listening"; }
-    sleep 0.05
-  done
-  cat "$file" >&2
-  die "timed out waiting for '$prefix' in $file"
-}
+source "$ROOT/bench/lib.sh"
 
 wait_port() {
   local port=$1 pid=$2 tries=${3:-200}

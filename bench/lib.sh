@@ -1,0 +1,15 @@
+# Shell helpers shared by bench/run.sh and bench/profile.sh (sourced; each script defines `die`).
+
+# wait_listen LOGFILE PREFIX PID [TRIES] -> prints the port that follows PREFIX in LOGFILE, polling every
+# 50 ms (TRIES, default 200; valgrind'ed processes need more).
+wait_listen() {
+  local file=$1 prefix=$2 pid=$3 tries=${4:-200} port=""
+  for _ in $(seq 1 "$tries"); do
+    port=$(grep -ao "${prefix}[0-9]*" "$file" 2>/dev/null | head -1 | sed "s/.*://") || true
+    if [[ -n "$port" ]]; then echo "$port"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before listening"; }
+    sleep 0.05
+  done
+  cat "$file" >&2
+  die "timed out waiting for '$prefix' in $file"
+}

@@ -13,3 +13,17 @@ wait_listen() {
   cat "$file" >&2
   die "timed out waiting for '$prefix' in $file"
 }
+
+# stop_pids PID… : SIGTERM, up to 5 s for them to exit, then SIGKILL; reaps them.
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive -eq 0 ]] && break
+    sleep 0.1
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}

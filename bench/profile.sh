@@ -71,27 +71,18 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/heimdall-profile.XXXXXX")
 PIDS=()
+source "$ROOT/bench/lib.sh"
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 100); do
-    local alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [[ $alive -eq 0 ]] && break
-    sleep 0.1
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_pids "${PIDS[@]}"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-source "$ROOT/bench/lib.sh"
 
 "$MOCK_BIN" --host 127.0.0.1 --port 0 --workers 1 >"$TMP/mock.log" 2>&1 &
 MOCK_PID=$!
-PIDS+=("$MOCK_PID" 1200)
+PIDS+=("$MOCK_PID")
 MOCK_PORT=$(wait_listen "$TMP/mock.log" "mock-provider listening on 127.0.0.1:" "$MOCK_PID" 1200)
 
 mkdir -p "$TMP/heimdall"
@@ -106,7 +97,7 @@ valgrind --tool=callgrind --callgrind-out-file="$TMP/callgrind.out" \
   "$HEIMDALL_BIN" --app-dir "$TMP/heimdall" --host 127.0.0.1 --port 0 --workers 1 \
   >"$TMP/heimdall.log" 2>&1 &
 HEIMDALL_PID=$!
-PIDS+=("$HEIMDALL_PID" 1200)
+PIDS+=("$HEIMDALL_PID")
 HEIMDALL_PORT=$(wait_listen "$TMP/heimdall.log" "heimdall listening on 127.0.0.1:" "$HEIMDALL_PID" 1200)
 log "heimdall (callgrind) pid $HEIMDALL_PID on 127.0.0.1:$HEIMDALL_PORT, mock on $MOCK_PORT"
 

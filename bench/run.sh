@@ -79,18 +79,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/heimdall-bench.XXXXXX")
 PIDS=()       # long-lived servers (stopped at exit)
 CHILD=""      # the load generator running now (wrk, loadgen), if any
 OK=0
+source "$ROOT/bench/lib.sh"
 cleanup() {
-  local pid
   [[ -n "$CHILD" ]] && kill -TERM "$CHILD" 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [[ $alive -eq 0 ]] && break
-    sleep 0.1
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_pids "${PIDS[@]}"
   if [[ $OK -eq 1 && -z "${BENCH_KEEP_TMP:-}" ]]; then
     rm -rf "$TMP"
   else
@@ -140,7 +132,6 @@ free_port() {
   die "no free port found"
 }
 
-source "$ROOT/bench/lib.sh"
 
 wait_port() {
   local port=$1 pid=$2 tries=${3:-200}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dialects/anthropic.hpp"
+#include "translation_test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -25,12 +26,7 @@ using schema::StreamEvent;
 
 inline const fs::path kDataDir = fs::path(HEIMDALL_TEST_DATA_DIR) / "anthropic";
 
-inline std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_file;
 
 // Structural JSON equality where 1 and 1.0 are the same number (the codec writes shortest forms).
 // Returns an empty string when equal, else the path of the first difference.
@@ -97,47 +93,7 @@ inline ::testing::AssertionResult json_equal(std::string_view actual, std::strin
   return ::testing::AssertionSuccess();
 }
 
-// Minimal SSE splitter for test data: frames separated by a blank line, `event:` and `data:`
-// fields.
-inline std::vector<SseEvent> split_sse(std::string_view text) {
-  std::vector<SseEvent> out;
-  SseEvent cur;
-  bool has = false;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      nl = text.size();
-    }
-    std::string_view line = text.substr(pos, nl - pos);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (line.empty()) {
-      if (has) {
-        out.push_back(std::move(cur));
-      }
-      cur = {};
-      has = false;
-    } else if (line.rfind("event:", 0) == 0) {
-      const auto start = line.find_first_not_of(' ', 6);
-      cur.event = start == std::string_view::npos ? std::string{} : std::string(line.substr(start));
-      has = true;
-    } else if (line.rfind("data:", 0) == 0) {
-      const auto start = line.size() > 5 && line[5] == ' ' ? 6 : 5;
-      if (!cur.data.empty()) {
-        cur.data.push_back('\n');
-      }
-      cur.data.append(line.substr(start));
-      has = true;
-    }
-    pos = nl + 1;
-  }
-  if (has) {
-    out.push_back(std::move(cur));
-  }
-  return out;
-}
+using test::split_sse;
 
 inline std::vector<StreamEvent> decode_stream(const std::vector<SseEvent>& frames,
                                               bool finish = true) {

@@ -58,11 +58,12 @@ inline std::vector<std::filesystem::path> case_dirs(const std::filesystem::path&
   return out;
 }
 
-// Splits SSE text into events: frames end at a blank line; `event:` and `data:` fields only.
+// Splits SSE text into events: frames end at a blank line; `event:` and `data:` fields only. A
+// frame with only an `event:` line is kept (decoders must cope with it).
 inline std::vector<schema::SseEvent> split_sse(std::string_view text) {
   std::vector<schema::SseEvent> out;
   schema::SseEvent current;
-  bool has_data = false;
+  bool has_field = false;
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t end = text.find('\n', pos);
@@ -74,35 +75,34 @@ inline std::vector<schema::SseEvent> split_sse(std::string_view text) {
       line.remove_suffix(1);
     }
     if (line.empty()) {
-      if (has_data) {
-        out.push_back(current);
+      if (has_field) {
+        out.push_back(std::move(current));
       }
       current = {};
-      has_data = false;
+      has_field = false;
     } else if (line.rfind("data:", 0) == 0) {
       std::string_view v = line.substr(5);
       if (!v.empty() && v.front() == ' ') {
         v.remove_prefix(1);
       }
-      if (has_data) {
+      if (!current.data.empty()) {
         current.data.push_back('\n');
       }
       current.data.append(v);
-      has_data = true;
+      has_field = true;
     } else if (line.rfind("event:", 0) == 0) {
       std::string_view v = line.substr(6);
-      if (!v.empty() && v.front() == ' ') {
-        v.remove_prefix(1);
-      }
+      v.remove_prefix(std::min(v.find_first_not_of(' '), v.size()));
       current.event = std::string(v);
+      has_field = true;
     }
     if (end == text.size()) {
       break;
     }
     pos = end + 1;
   }
-  if (has_data) {
-    out.push_back(current);
+  if (has_field) {
+    out.push_back(std::move(current));
   }
   return out;
 }

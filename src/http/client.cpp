@@ -46,6 +46,7 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
 // Parsed upstream URLs kept per client; a gateway calls a handful of endpoints.
 constexpr size_t kMaxCachedOrigins = 256;
+constexpr size_t kMaxIdleBuffer = 64 * 1024;
 
 thread_local HttpClient* t_worker_client = nullptr;
 
@@ -163,6 +164,8 @@ struct Pool {
       return;
     }
     conn->deadline.stop();
+    // An idle connection should not pin the buffer a large answer grew.
+    if (conn->buffer.capacity() > kMaxIdleBuffer) conn->buffer.shrink_to_fit();
     conn->idle_since = std::chrono::steady_clock::now();
     auto& list = idle[conn->key];
     const auto cutoff = conn->idle_since - options.pool_idle;

@@ -214,6 +214,32 @@ TEST_F(ServerClientTest, KeepAliveReusesOneConnection) {
   });
 }
 
+// A gateway worker has hundreds of upstream requests in flight: every connection they used must be
+// pooled, or the next wave reconnects (and fills TIME_WAIT) instead of reusing them.
+TEST_F(ServerClientTest, PoolKeepsEveryConnectionOfAWideWave) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    constexpr size_t kWave = 300;
+    for (int round = 0; round < 2; ++round) {
+      std::vector<std::unique_ptr<ClientResponse>> in_flight;
+      for (size_t i = 0; i < kWave; ++i) {
+        auto response = co_await request(client, "/echo", "POST", "x");
+        if (!response) {
+          ADD_FAILURE() << response.error().message;
+          co_return;
+        }
+        in_flight.push_back(std::move(*response));
+      }
+      for (auto& response : in_flight) {
+        EXPECT_EQ((co_await response->read_all(1024)).value(), "path=/echo;body=x");
+      }
+    }
+    EXPECT_EQ(client.stats().connections_opened, kWave);
+    EXPECT_EQ(client.stats().connections_reused, kWave);
+  });
+}
+
 TEST_F(ServerClientTest, UnreadBodyClosesConnectionInsteadOfPooling) {
   start();
   run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {

@@ -46,6 +46,9 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
 // Parsed upstream URLs kept per client; a gateway calls a handful of endpoints.
 constexpr size_t kMaxCachedOrigins = 256;
+// Beast reads as much as the buffer has room for, and an empty flat_buffer only has 512 bytes:
+// without this an answer of a few KB took one recv (and one trip through epoll) per 512 bytes.
+constexpr size_t kReadBuffer = 8 * 1024;
 constexpr size_t kMaxIdleBuffer = 64 * 1024;
 
 thread_local HttpClient* t_worker_client = nullptr;
@@ -103,7 +106,9 @@ struct Connection {
         tls_context(std::move(context)),
         tls(tls_context ? std::make_unique<ssl::stream<tcp::socket>>(executor, *tls_context)
                         : nullptr),
-        deadline(executor, tls ? tls->next_layer() : plain) {}
+        deadline(executor, tls ? tls->next_layer() : plain) {
+    buffer.reserve(kReadBuffer);
+  }
 
   tcp::socket& socket() { return tls ? tls->next_layer() : plain; }
 
@@ -165,7 +170,10 @@ struct Pool {
     }
     conn->deadline.stop();
     // An idle connection should not pin the buffer a large answer grew.
-    if (conn->buffer.capacity() > kMaxIdleBuffer) conn->buffer.shrink_to_fit();
+    if (conn->buffer.capacity() > kMaxIdleBuffer) {
+      conn->buffer.shrink_to_fit();
+      conn->buffer.reserve(kReadBuffer);
+    }
     conn->idle_since = std::chrono::steady_clock::now();
     auto& list = idle[conn->key];
     const auto cutoff = conn->idle_since - options.pool_idle;

@@ -66,6 +66,7 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 // the client reads it. So we drain for a short while first ("lingering close", as nginx does).
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr size_t kLingerBytes = 1024 * 1024;
+constexpr size_t kBodyReadBytes = 64 * 1024;
 
 std::string describe_limit(size_t bytes) {
   constexpr size_t kMiB = 1024 * 1024;
@@ -461,6 +462,9 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
         if (stopping.load(std::memory_order_acquire)) {
           break;
         }
+        if (buffer.capacity() > kBodyReadBytes) {
+          buffer.shrink_to_fit();  // an idle connection does not keep a large body's room
+        }
         registration.entry().idle = true;
         deadline.arm(first_request ? options.header_timeout : options.idle_timeout);
         auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kNoThrow);
@@ -503,6 +507,12 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
           }
         }
         while (!parser.is_done()) {
+          // Beast reads no more than the buffer's free room (4 KB after a head): room for a large
+          // body's next 64 KB (Beast's own cap per read) makes 1 MB 16 reads instead of 256.
+          if (auto left = parser.content_length_remaining()) {
+            buffer.reserve(buffer.size() +
+                           static_cast<size_t>(std::min<std::uint64_t>(*left, kBodyReadBytes)));
+          }
           deadline.arm(options.body_read_timeout);
           auto [bec, bn] = co_await bhttp::async_read_some(socket, buffer, parser, kNoThrow);
           deadline.disarm();

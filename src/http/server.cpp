@@ -63,9 +63,10 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 
 // After a response that closes the connection, unread request bytes may still arrive (an oversized
 // body); closing with them unread makes the kernel send RST, which can destroy our response before
-// the client reads it. So we drain for a short while first ("lingering close", as nginx does).
-constexpr std::chrono::milliseconds kLingerTime{500};
-constexpr size_t kLingerBytes = 1024 * 1024;
+// the client reads it. So we drain for a short while first ("lingering close", as nginx does). SDKs
+// send the whole body before reading: the drain must cover a large refused body, bounded by time.
+constexpr std::chrono::milliseconds kLingerTime{2000};
+constexpr size_t kLingerBytes = 256u << 20;
 constexpr size_t kBodyReadBytes = 64 * 1024;
 
 std::string describe_limit(size_t bytes) {

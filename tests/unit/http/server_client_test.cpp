@@ -318,6 +318,21 @@ TEST_F(ServerClientTest, BodyOverLimitIsRejectedWith413AndClosed) {
   EXPECT_EQ(rejected_body_size_.load(), 0u);
 }
 
+// SDKs send the whole body before they read: the server must drain a large refused body, or closing
+// with unread bytes sends RST and the client never sees the 413.
+TEST_F(ServerClientTest, LargeRefusedBodyIsDrainedSoThe413Arrives) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  RawConnection conn(server_->port());
+  const std::string body(8 << 20, 'x');
+  conn.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n\r\n");
+  conn.write(body);
+  const std::string reply = conn.read_until_close();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 200);
+}
+
 TEST_F(ServerClientTest, ChunkedBodyOverLimitIsRejectedWith413) {
   ServerOptions options;
   options.max_body_bytes = 1024;

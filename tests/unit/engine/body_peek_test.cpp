@@ -42,6 +42,38 @@ TEST(BodyPeekTest, RejectsNonObjectsAndWrongTypes) {
   EXPECT_FALSE(missing->stream);
 }
 
+TEST(BodyPeekTest, SkipsNestedValuesWhateverTheyHold) {
+  std::string body =
+      " {\n \"messages\" : [ {\"content\": \"} ] { [ \\\\\", \"x\": {\"model\": \"inner\", "
+      "\"stream\": true}}, [[], {}], -1.5e+3, null ] ,\t\"model\":\"outer\" , \"n\" : false } \n";
+  auto peek = peek_body(body);
+  ASSERT_TRUE(peek) << peek.error().message;
+  EXPECT_EQ(peek->model, "outer");
+  EXPECT_FALSE(peek->stream);  // the nested "stream": true is not the request's
+  EXPECT_EQ(body.substr(peek->model_begin, peek->model_end - peek->model_begin), "\"outer\"");
+}
+
+TEST(BodyPeekTest, EscapedKeysAndTheLastDuplicateCount) {
+  std::string body = R"({"mod\u0065l":"first","stream":true,"model":"second","stream":false})";
+  auto peek = peek_body(body);
+  ASSERT_TRUE(peek);
+  EXPECT_EQ(peek->model, "second");
+  EXPECT_FALSE(peek->stream);
+  EXPECT_EQ(splice_model(body, *peek, "x"),
+            R"({"mod\u0065l":"first","stream":true,"model":"x","stream":false})");
+}
+
+// The peek skips nested values without validating them (the provider does, in the caller's
+// dialect), nor what follows the object; what it reads, the top level, must be whole.
+TEST(BodyPeekTest, RejectsBrokenTopLevels) {
+  for (std::string body : {"", "{", "{}x", R"({"a":1,})", R"({"a" 1})", R"({"a":[1,2})",
+                           R"({"a":"unterminated})", R"({"a":"x\"})", R"({a:1})", "{\"a\":}"}) {
+    EXPECT_FALSE(peek_body(body)) << body;
+  }
+  std::string empty = " { } ";
+  EXPECT_TRUE(peek_body(empty));
+}
+
 TEST(BodyPeekTest, JsonQuoteEscapesControlCharacters) {
   EXPECT_EQ(json_quote("a\nb\x01"), "\"a\\nb\\u0001\"");
 }

@@ -114,44 +114,43 @@ struct Stats {
 Options parse(int argc, char** argv) {
   Options o;
   std::string url, body_file;
+  const std::pair<std::string_view, int*> int_opts[] = {
+      {"--streams", &o.streams},
+      {"--per-conn", &o.per_conn},
+      {"--expect-tokens", &o.expect_tokens},
+      {"--stall-ms", &o.stall_ms},
+      {"--connect-concurrency", &o.connect_concurrency},
+      {"--timeout-s", &o.timeout_s},
+      {"--max-conns", &o.max_conns}};
+  const std::pair<std::string_view, double*> num_opts[] = {
+      {"--rate", &o.rate}, {"--duration-s", &o.duration_s}, {"--drain-s", &o.drain_s}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
       if (i + 1 >= argc) usage("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--url")
+    auto int_opt = std::find_if(std::begin(int_opts), std::end(int_opts),
+                                [&](const auto& opt) { return a == opt.first; });
+    auto num_opt = std::find_if(std::begin(num_opts), std::end(num_opts),
+                                [&](const auto& opt) { return a == opt.first; });
+    if (int_opt != std::end(int_opts)) {
+      *int_opt->second = std::stoi(next());
+    } else if (num_opt != std::end(num_opts)) {
+      *num_opt->second = std::stod(next());
+    } else if (a == "--url") {
       url = next();
-    else if (a == "--body")
+    } else if (a == "--body") {
       body_file = next();
-    else if (a == "-H" || a == "--header")
+    } else if (a == "-H" || a == "--header") {
       o.headers.push_back(next());
-    else if (a == "--streams")
-      o.streams = std::stoi(next());
-    else if (a == "--per-conn")
-      o.per_conn = std::stoi(next());
-    else if (a == "--expect-tokens")
-      o.expect_tokens = std::stoi(next());
-    else if (a == "--stall-ms")
-      o.stall_ms = std::stoi(next());
-    else if (a == "--connect-concurrency")
-      o.connect_concurrency = std::stoi(next());
-    else if (a == "--timeout-s")
-      o.timeout_s = std::stoi(next());
-    else if (a == "--dialect")
+    } else if (a == "--dialect") {
       o.dialect = next();
-    else if (a == "--rate")
-      o.rate = std::stod(next());
-    else if (a == "--duration-s")
-      o.duration_s = std::stod(next());
-    else if (a == "--max-conns")
-      o.max_conns = std::stoi(next());
-    else if (a == "--drain-s")
-      o.drain_s = std::stod(next());
-    else if (a == "-h" || a == "--help")
+    } else if (a == "-h" || a == "--help") {
       usage("help");
-    else
+    } else {
       usage("unknown argument " + a);
+    }
   }
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) usage("--url must start with http://");

@@ -5,8 +5,7 @@
 #   bench/run.sh [--quick] [--pin] [--duration S] [--rebuild] [--soak] [--only LIST] [--note TEXT]
 #
 #   --quick      short runs (about 2 minutes in all) instead of the full set (under 10 minutes)
-#   --duration S seconds of scenario 2's c=64 run (default 8, --quick 2); its c=16 run lasts S/2 and each
-#                of scenario 1's rounds (S+2)/3 (at least 1)
+#   --duration S seconds of scenario 2's c=64 run (default 6, --quick 2); its c=16 run lasts S/2
 #   --pin        load generators on CPU0; the mock and the server under test on CPU1 (STACK.md §3 "pinned")
 #   --rebuild    run ninja even when the Release binaries already exist
 #   --soak       add scenario 6's 5-minute soak (RSS sampled every 10 s under load, slope reported)
@@ -14,11 +13,10 @@
 #                default all. Memory (6) is always reported (--only 6 --soak: the soak alone).
 #   --note TEXT  a sentence added to the results file (e.g. "machine busy with other builds")
 #
-# Scenarios: 1 added latency at c=1, 2 max throughput and CPU per request, 3 sustained arrival rate (open
-# loop, bench/loadgen --rate) with a 20 ms mock,
-# 4 streaming (TTFT, inter-token gaps, concurrent streams ramp), 5 request body sizes, 6 memory,
-# 7 Portkey side by side (on 1-2). Everything listens on 127.0.0.1; every process started here is stopped
-# on exit; every run has a bounded duration, so the script stops by itself.
+# Scenarios: 1 added latency at c=1, 2 max throughput and CPU per request, 3 sustained arrival rate with a
+# 20 ms mock (open loop, bench/loadgen --rate), 4 streaming (TTFT, inter-token gaps, concurrent streams
+# ramp), 5 request body sizes, 6 memory, 7 Portkey side by side (on 1-2). Everything listens on 127.0.0.1;
+# every process started here is stopped on exit; every run has a bounded duration, so it stops by itself.
 set -euo pipefail
 # The whole script is one compound command, so bash parses it completely before running it: editing or
 # pulling bench/run.sh during a run cannot change what the run executes.
@@ -30,7 +28,7 @@ BENCH="$ROOT/bench"
 DATA="$BENCH/data"
 LUA="$BENCH/wrk/post.lua"
 
-DURATION=8
+DURATION=6
 DURATION_SET=0
 QUICK=0
 PIN=0
@@ -51,7 +49,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION="$2"; DURATION_SET=1; shift ;;
     --only) ONLY="$2"; shift ;;
     --note) NOTE="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -72,10 +70,11 @@ else
   S5_DUR=2; S5_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a"; S5_CONNS="1 16"
 fi
 S1_ROUNDS=3                                   # scenario 1: rounds, each path once per round (round-robin)
-S1_DUR=$(( (DURATION + 2) / 3 )); [[ $S1_DUR -ge 1 ]] || S1_DUR=1
+S1_DUR=3; [[ $QUICK -eq 1 ]] && S1_DUR=1      # seconds per round
 CONNS_MID=16
 S2_MID_DUR=$(( DURATION / 2 )); [[ $S2_MID_DUR -ge 1 ]] || S2_MID_DUR=1
 S3_MAX_CONNS=4096   # the open-loop generator's connection cap
+S3_CONNECTS=64      # its connects in flight at most (no connect storm on a server that falls behind)
 S3_DRAIN=2          # seconds a level waits for answers after its last due time
 SOAK_SECONDS=${BENCH_SOAK_SECONDS:-300}   # override only to test the harness itself
 SOAK_EVERY=10
@@ -526,7 +525,7 @@ if want 12; then
     for s in "${SCENARIOS[@]}"; do
       id=${s%%;*}
       run_wrk 1 "$id" "$DATA/${S_BODY[$id]}" 1 "$S1_DUR" 1 "r$r"
-      sleep "$PAUSE"
+      sleep 0.1
     done
   done
   mem_note "heimdall after scenarios 1-2" "$HEIMDALL_PID"
@@ -549,18 +548,21 @@ declare -A S3_HELD S3_FAILED
 # (p99 < 1 s and errors, timeouts included, < 0.1 % of the requests offered).
 run_rate() {
   local id=$1 bodyf=$2 rate=$3 out line ppids p0 p1 m0 m1 load
+  # the initial pool (opened before the clock starts) covers R × 40 ms in flight: twice the mock's delay
+  local pool=$((rate / 25)) gen_args
   local label=${S_LABEL[$id]} url=${S_URL[$id]}
   out="$TMP/rate_${id}_${rate}.txt"
   mapfile -t largs < <(loadgen_headers "${S_HDRS[$id]}")
   ppids=$(proxy_pids "${S_PROXY[$id]}")
   load=$(cut -d' ' -f1 /proc/loadavg)
   p0=$(cpu_ticks $ppids); m0=$(cpu_ticks "$MOCK_PID")
-  run_child "${PIN_WRK[@]}" "$LOADGEN_BIN" --url "$url" --body "$bodyf" "${largs[@]}" --rate "$rate" \
-    --duration-s "$S3_DUR" --max-conns "$S3_MAX_CONNS" --drain-s "$S3_DRAIN" >"$out" 2>&1 || true
+  gen_args="--rate $rate --duration-s $S3_DUR --initial-conns $pool --max-conns $S3_MAX_CONNS --connect-concurrency $S3_CONNECTS --drain-s $S3_DRAIN"
+  # shellcheck disable=SC2086  # gen_args: words on purpose
+  run_child "${PIN_WRK[@]}" "$LOADGEN_BIN" --url "$url" --body "$bodyf" "${largs[@]}" $gen_args >"$out" 2>&1 || true
   p1=$(cpu_ticks $ppids); m1=$(cpu_ticks "$MOCK_PID")
   line=$(grep '^LOADGEN_RESULT' "$out") || { cat "$out" >&2; die "no LOADGEN_RESULT for $label at $rate req/s"; }
   line=${line#LOADGEN_RESULT }
-  CMDS+="${PIN_WRK[*]:+${PIN_WRK[*]} }${LOADGEN_BIN#$ROOT/} --url $url --body ${bodyf#$ROOT/} $(printf "%q " "${largs[@]}")--rate $rate --duration-s $S3_DUR --max-conns $S3_MAX_CONNS --drain-s $S3_DRAIN"$'\n'
+  CMDS+="${PIN_WRK[*]:+${PIN_WRK[*]} }${LOADGEN_BIN#$ROOT/} --url $url --body ${bodyf#$ROOT/} $(printf "%q " "${largs[@]}")$gen_args"$'\n'
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$label" "${S_PROXY[$id]}" "$rate" "$load" "$((p1 - p0))" \
     "$((m1 - m0))" "$line" >>"$RATE_TSV"
   log "  [3] $label $rate req/s: $(sed 's/ connect_errors=.* timeouts=/ timeouts=/; s/ p90=[0-9]*//; s/ mean=.* conns=/ conns=/; s/ sched_lag_max=[0-9]*//; s/ duration_ms=.*//' <<<"$line")"
@@ -962,7 +964,7 @@ fi
     echo
     echo "$S3_BEST"
     echo
-    echo "\`heimdall-loadgen --rate R\`: request i is due at start + i/R whatever happened to the earlier ones (open loop); it goes out on an idle keep-alive connection, else on a new one (the pool grows on demand up to $S3_MAX_CONNS connections), else it queues for the first connection to free up. Latency runs from the due time to the end of the answer, so queueing behind a slow server counts (no coordinated omission). After the last due time the level waits ${S3_DRAIN} s for answers; what is still unanswered is a timeout. Held = p99 < 1 s and errors (timeouts included) < 0.1 % of the requests offered. Proxy CPU per request from /proc/PID/stat as in scenario 2. Bodies: Anthropic for direct, nginx and the fast path; \`anthropic_delay20_to_openai.json\` (A→O) and \`openai_delay20_to_anthropic.json\` (O→A, to /openai with an anthropic/ model)."
+    echo "\`heimdall-loadgen --rate R\`: request i is due at start + i/R whatever happened to the earlier ones (open loop); it goes out on an idle keep-alive connection, else on a new one, else it queues for the first connection to free up. The pool starts with R/25 connections (R × 40 ms in flight, twice the mock's delay; opened before the clock starts) and grows on demand up to $S3_MAX_CONNS, with at most $S3_CONNECTS connects in flight, so a server that falls behind gets a queue, not a connect storm. Latency runs from the due time to the end of the answer, so queueing behind a slow server counts (no coordinated omission). After the last due time the level waits ${S3_DRAIN} s for answers; what is still unanswered is a timeout. Held = p99 < 1 s and errors (timeouts included) < 0.1 % of the requests offered. Proxy CPU per request from /proc/PID/stat as in scenario 2. Bodies: Anthropic for direct, nginx and the fast path; \`anthropic_delay20_to_openai.json\` (A→O) and \`openai_delay20_to_anthropic.json\` (O→A, to /openai with an anthropic/ model)."
     echo
     echo "| path | offered req/s | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | timeouts | error % | connections | proxy CPU s/1k req | generator CPU % | generator lag p99 ms | held |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"

@@ -18,23 +18,23 @@
 // `"content":"…"` is not empty (--dialect counts only one of them, so with --expect-tokens a stream
 // in the wrong dialect is an error). Prints one line (times in µs):
 //   LOADGEN_RESULT streams=… ok=… errors=… stalls_gap=… stalls_ttft=… connect_errors=…
-//   http_errors=…
-//     proto_errors=… timeouts=… short_streams=… tokens=… peak_inflight=… connect_ms=… duration_ms=…
-//     ttft_p50=… ttft_p99=… ttft_max=… gap_p50=… gap_p99=… gap_p999=… gap_max=… first_error=…
+//     http_errors=… proto_errors=… timeouts=… short_streams=… tokens=… peak_inflight=…
+//     connect_ms=… duration_ms=… ttft_p50=… ttft_p99=… ttft_max=… gap_p50=… gap_p99=…
+//     gap_p999=… gap_max=… first_error=…
 //
 // Rate mode (--rate R --duration-s D): open loop. Request i is due at start + i/R (R*D requests in
 // all), whether or not earlier ones were answered; it goes out on an idle keep-alive connection, or
-// on a new one (the pool grows on demand up to --max-conns), or waits in a queue for the first
-// connection to free up. Latency runs from the request's due time to the end of its answer, so time
-// spent queued behind a slow server counts (no coordinated omission). After the last due time the
-// run waits at most --drain-s for answers; requests still unanswered then are timeouts. sched_lag
-// is how late the generator itself put requests on the queue (its own saturation), cpu_ms its own
-// CPU time. Prints one line (times in µs):
+// on a new one (the pool, --initial-conns opened before the clock starts, grows on demand up to
+// --max-conns with at most --connect-concurrency connects in flight), or waits in a queue for the
+// first connection to free up. Latency runs from the request's due time to the end of its answer,
+// so time spent queued behind a slow server counts (no coordinated omission). After the last due
+// time the run waits at most --drain-s for answers; requests still unanswered then are timeouts.
+// sched_lag is how late the generator itself put requests on the queue (its own saturation),
+// cpu_ms its own CPU time. Prints one line (times in µs):
 //   LOADGEN_RESULT mode=rate rate=… duration_s=… requests=… ok=… errors=… connect_errors=…
-//   http_errors=…
-//     proto_errors=… timeouts=… achieved_rps=… p50=… p90=… p99=… p999=… max=… mean=… conns=…
-//     peak_inflight=… sched_lag_p99=… sched_lag_max=… cpu_ms=… cpu_pct=… duration_ms=…
-//     first_error=…
+//     http_errors=… proto_errors=… timeouts=… achieved_rps=… p50=… p90=… p99=… p999=… max=…
+//     mean=… conns=… peak_inflight=… sched_lag_p99=… sched_lag_max=… cpu_ms=… cpu_pct=…
+//     duration_ms=… first_error=…
 #include <sys/resource.h>
 #include <boost/asio.hpp>
 #include <boost/asio/impl/src.hpp>  // Asio is built in separate-compilation mode in this tree
@@ -77,6 +77,7 @@ struct Options {
   double rate = 0;              // > 0: rate mode (requests per second)
   double duration_s = 0;
   int max_conns = 4096;
+  int initial_conns = 0;
   double drain_s = 2;
 };
 
@@ -107,7 +108,8 @@ struct Stats {
          "  stream mode: [--streams K] [--per-conn N] [--expect-tokens N] [--stall-ms MS]\n"
          "               [--connect-concurrency N] [--timeout-s S] [--dialect "
          "anthropic|openai|any]\n"
-         "  rate mode:   --rate R --duration-s D [--max-conns 4096] [--drain-s 2]\n";
+         "  rate mode:   --rate R --duration-s D [--max-conns 4096] [--initial-conns 0]\n"
+         "               [--connect-concurrency 256] [--drain-s 2]\n";
   std::exit(2);
 }
 
@@ -121,7 +123,8 @@ Options parse(int argc, char** argv) {
       {"--stall-ms", &o.stall_ms},
       {"--connect-concurrency", &o.connect_concurrency},
       {"--timeout-s", &o.timeout_s},
-      {"--max-conns", &o.max_conns}};
+      {"--max-conns", &o.max_conns},
+      {"--initial-conns", &o.initial_conns}};
   const std::pair<std::string_view, double*> num_opts[] = {
       {"--rate", &o.rate}, {"--duration-s", &o.duration_s}, {"--drain-s", &o.drain_s}};
   for (int i = 1; i < argc; ++i) {
@@ -461,12 +464,7 @@ class RateRun {
         tick_(io_) {}
 
   int run() {
-    t0_ = Clock::now() + std::chrono::milliseconds(5);  // the first due time
-    deadline_.expires_at(t0_ + to_duration(o_.duration_s + o_.drain_s));
-    deadline_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) stop();
-    });
-    asio::co_spawn(io_, schedule(), asio::detached);
+    asio::co_spawn(io_, start(), asio::detached);
     io_.run();
     return report();
   }
@@ -481,6 +479,29 @@ class RateRun {
 
   static Clock::duration to_duration(double s) {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  }
+
+  // Opens the initial pool (not timed), then starts the clock and the schedule.
+  asio::awaitable<void> start() {
+    auto t_start = Clock::now();
+    const int initial = std::min(o_.initial_conns, o_.max_conns);
+    for (int n = 0; n < initial || connecting_ > 0;) {
+      if (n < initial && connecting_ < o_.connect_concurrency) {
+        open_conn();
+        ++n;
+        continue;
+      }
+      if (Clock::now() - t_start > std::chrono::seconds(10))
+        break;  // a server that does not accept
+      tick_.expires_after(std::chrono::milliseconds(1));
+      co_await tick_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    t0_ = Clock::now() + std::chrono::milliseconds(5);  // the first due time
+    deadline_.expires_at(t0_ + to_duration(o_.duration_s + o_.drain_s));
+    deadline_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) stop();
+    });
+    co_await schedule();
   }
 
   // Puts the requests that are due on the queue, then sleeps until the next due time.
@@ -504,19 +525,34 @@ class RateRun {
     maybe_finish();
   }
 
-  // Gives the queue's head to an idle connection, or opens one when none is idle or on its way.
+  // Gives the queue's head to an idle connection, or opens connections when none is idle.
   void dispatch() {
     if (!idle_.empty()) {
       Conn* c = idle_.back();
       idle_.pop_back();
       ++woken_;
       c->wake.cancel();
-    } else if (static_cast<int>(queue_.size()) > connecting_ + woken_ && open_ < o_.max_conns) {
-      conns_.push_back(std::make_unique<Conn>(io_));
-      ++open_;
-      peak_open_ = std::max(peak_open_, open_);
-      asio::co_spawn(io_, connection(*conns_.back()), asio::detached);
+    } else {
+      grow();
     }
+  }
+
+  // Opens connections for the queued requests that no connection on its way will take, within the
+  // caps
+  // (--max-conns open, --connect-concurrency connecting: a slow server is not hit by a connect
+  // storm).
+  void grow() {
+    while (static_cast<long>(queue_.size()) > connecting_ + woken_ && open_ < o_.max_conns &&
+           connecting_ < o_.connect_concurrency) {
+      open_conn();
+    }
+  }
+
+  void open_conn() {
+    conns_.push_back(std::make_unique<Conn>(io_));
+    ++open_;
+    peak_open_ = std::max(peak_open_, open_);
+    asio::co_spawn(io_, connection(*conns_.back()), asio::detached);
   }
 
   asio::awaitable<void> connection(Conn& c) {
@@ -530,7 +566,7 @@ class RateRun {
         ++done_;
       }
       --open_;
-      if (!queue_.empty()) dispatch();
+      grow();
       maybe_finish();
       co_return;
     }
@@ -546,6 +582,7 @@ class RateRun {
       if (stopping_) break;
       Clock::time_point due = queue_.front();
       queue_.pop_front();
+      grow();  // more connects, now that this one is done, if the queue still needs them
       st_.begin();
       bool ok = false, keep_alive = true;
       try {
@@ -570,7 +607,7 @@ class RateRun {
     boost::system::error_code ignored;
     c.sock.close(ignored);
     --open_;
-    if (!stopping_ && !queue_.empty()) dispatch();  // a replacement for a connection that failed
+    if (!stopping_) grow();  // a replacement for a connection that failed
     maybe_finish();
   }
 

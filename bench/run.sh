@@ -5,7 +5,7 @@
 #   bench/run.sh [--quick] [--pin] [--duration S] [--rebuild] [--soak] [--only LIST] [--note TEXT]
 #
 #   --quick      short runs (about 2 minutes in all) instead of the full set (under 10 minutes)
-#   --duration S seconds per measured wrk run of scenarios 1-2 (default 8, --quick 2)
+#   --duration S seconds of scenario 2's c=64 run (default 6, --quick 2); its c=16 run lasts S/2
 #   --pin        load generators on CPU0; the mock and the server under test on CPU1 (STACK.md §3 "pinned")
 #   --rebuild    run ninja even when the Release binaries already exist
 #   --soak       add scenario 6's 5-minute soak (RSS sampled every 10 s under load, slope reported)
@@ -13,10 +13,10 @@
 #                default all. Memory (6) is always reported (--only 6 --soak: the soak alone).
 #   --note TEXT  a sentence added to the results file (e.g. "machine busy with other builds")
 #
-# Scenarios: 1 added latency at c=1, 2 max throughput and CPU per request, 3 sustained RPS with a 20 ms mock,
-# 4 streaming (TTFT, inter-token gaps, concurrent streams ramp), 5 request body sizes, 6 memory,
-# 7 Portkey side by side (on 1-2). Everything listens on 127.0.0.1; every process started here is stopped
-# on exit; every run has a bounded duration, so the script stops by itself.
+# Scenarios: 1 added latency at c=1, 2 max throughput and CPU per request, 3 sustained arrival rate with a
+# 20 ms mock (open loop, bench/loadgen --rate), 4 streaming (TTFT, inter-token gaps, concurrent streams
+# ramp), 5 request body sizes, 6 memory, 7 Portkey side by side (on 1-2). Everything listens on 127.0.0.1;
+# every process started here is stopped on exit; every run has a bounded duration, so it stops by itself.
 set -euo pipefail
 # The whole script is one compound command, so bash parses it completely before running it: editing or
 # pulling bench/run.sh during a run cannot change what the run executes.
@@ -28,7 +28,7 @@ BENCH="$ROOT/bench"
 DATA="$BENCH/data"
 LUA="$BENCH/wrk/post.lua"
 
-DURATION=8
+DURATION=6
 DURATION_SET=0
 QUICK=0
 PIN=0
@@ -49,7 +49,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION="$2"; DURATION_SET=1; shift ;;
     --only) ONLY="$2"; shift ;;
     --note) NOTE="$2"; shift ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,15 +59,23 @@ want() { [[ ",$ONLY," == *",$1,"* ]]; }
 if [[ $QUICK -eq 1 ]]; then
   [[ $DURATION_SET -eq 1 ]] || DURATION=2
   PAUSE=0.1
-  S3_LEVELS="64 512"; S3_DUR=2; S3_PATHS="direct_a hfast_a"
+  WARMUP=0   # scenario 2's c=16 run warms each path instead
+  S3_RATES="2000 8000"; S3_DUR=1; S3_PATHS="direct_a hfast_a"
   S4_K=4; S4_ROUNDS=1; RAMP_LEVELS="100 1000"
   S5_DUR=1; S5_PATHS="direct_a hfast_a"; S5_CONNS="1 16"
 else
-  PAUSE=0.5
-  S3_LEVELS="64 256 512 1024 4096"; S3_DUR=4; S3_PATHS="direct_a nginx_a hfast_a htr_a2o"
+  PAUSE=0.3
+  S3_RATES="1000 2000 4000 6000 8000 12000 16000"; S3_DUR=3; S3_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a"
   S4_K=8; S4_ROUNDS=3; RAMP_LEVELS="100 1000 5000 10000"
-  S5_DUR=3; S5_PATHS="direct_a nginx_a hfast_a htr_a2o"; S5_CONNS="1 16"
+  S5_DUR=2; S5_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a"; S5_CONNS="1 16"
 fi
+S1_ROUNDS=3                                   # scenario 1: rounds, each path once per round (round-robin)
+S1_DUR=3; [[ $QUICK -eq 1 ]] && S1_DUR=1      # seconds per round
+CONNS_MID=16
+S2_MID_DUR=$(( DURATION / 2 )); [[ $S2_MID_DUR -ge 1 ]] || S2_MID_DUR=1
+S3_MAX_CONNS=4096   # the open-loop generator's connection cap
+S3_CONNECTS=64      # its connects in flight at most (no connect storm on a server that falls behind)
+S3_DRAIN=2          # seconds a level waits for answers after its last due time
 SOAK_SECONDS=${BENCH_SOAK_SECONDS:-300}   # override only to test the harness itself
 SOAK_EVERY=10
 
@@ -383,6 +391,23 @@ for s in "${SCENARIOS[@]}"; do
   S_DIALECT[$id]=$dialect; S_UPATH[$id]=$upath; S_BASE[$id]=$base
 done
 
+# The request body of a path in scenario 3 (20 ms mock) and scenario 5 (SIZE), in the path's client dialect
+# and naming the model of the path's upstream.
+s3_body() {  # ID
+  case $1 in
+    htr_a2o) echo "$DATA/anthropic_delay20_to_openai.json" ;;
+    htr_o2a) echo "$DATA/openai_delay20_to_anthropic.json" ;;
+    *) echo "$DATA/anthropic_delay20.json" ;;
+  esac
+}
+s5_body() {  # ID SIZE
+  case $1 in
+    htr_a2o) echo "$TMP/bodies/anthropic_$2_to_openai.json" ;;
+    htr_o2a) echo "$TMP/bodies/openai_$2_to_anthropic.json" ;;
+    *) echo "$TMP/bodies/anthropic_$2.json" ;;
+  esac
+}
+
 curl_headers() {  # HEADERS string -> curl -H arguments, one per line
   local IFS='|' h
   for h in $1; do printf -- '-H\n%s\n' "$h"; done
@@ -419,17 +444,11 @@ for s in "${SCENARIOS[@]}"; do
   check "$id" "$DATA/${S_BODY[$id]}"
 done
 if want 3; then
-  for id in $S3_PATHS; do
-    b=anthropic_delay20.json; [[ $id == htr_a2o ]] && b=anthropic_delay20_to_openai.json
-    check "$id" "$DATA/$b"
-  done
+  for id in $S3_PATHS; do check "$id" "$(s3_body "$id")"; done
 fi
 if want 5; then
   for id in $S5_PATHS; do
-    for sz in 1k 50k 1m; do
-      b="$TMP/bodies/anthropic_$sz.json"; [[ $id == htr_a2o ]] && b="$TMP/bodies/anthropic_${sz}_to_openai.json"
-      check "$id" "$b"
-    done
+    for sz in 1k 50k 1m; do check "$id" "$(s5_body "$id" "$sz")"; done
   done
 fi
 curl -sS -X DELETE "$M/__requests" >/dev/null
@@ -485,17 +504,29 @@ mem_note() {  # LABEL PID
 sleep 1
 mem_note "heimdall after the pre-flight (one request per path and body, up to 1 MB)" "$HEIMDALL_PID"
 
-# ---- scenarios 1 + 2 (+7): each path at c=1 and c=64
+# ---- scenarios 2 then 1 (+7): each path at c=16 and c=64, then every path at c=1 in interleaved rounds
 if want 12; then
-  log "scenarios 1-2 (+7): c=1 and c=$CONNS_HIGH, ${DURATION} s each"
+  log "scenario 2 (+7): c=$CONNS_MID ${S2_MID_DUR} s and c=$CONNS_HIGH ${DURATION} s per path"
   for s in "${SCENARIOS[@]}"; do
     id=${s%%;*}
-    run_wrk 12 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$WARMUP" 0
+    if [[ $WARMUP -gt 0 ]]; then
+      run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$WARMUP" 0
+      sleep "$PAUSE"
+    fi
+    run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_MID" "$S2_MID_DUR" 1
     sleep "$PAUSE"
-    run_wrk 12 "$id" "$DATA/${S_BODY[$id]}" 1 "$DURATION" 1
+    run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$DURATION" 1
     sleep "$PAUSE"
-    run_wrk 12 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$DURATION" 1
-    sleep "$PAUSE"
+  done
+  # Scenario 1 after 2, so every path is warm. Round-robin: a burst of noise from other tenants of the
+  # machine hits one round of a path, not all of them; the report takes the median over rounds.
+  log "scenario 1 (+7): c=1, $S1_ROUNDS rounds of ${S1_DUR} s per path, round-robin"
+  for r in $(seq 1 "$S1_ROUNDS"); do
+    for s in "${SCENARIOS[@]}"; do
+      id=${s%%;*}
+      run_wrk 1 "$id" "$DATA/${S_BODY[$id]}" 1 "$S1_DUR" 1 "r$r"
+      sleep 0.1
+    done
   done
   mem_note "heimdall after scenarios 1-2" "$HEIMDALL_PID"
   if [[ $PORTKEY_STATUS == ok ]]; then
@@ -509,14 +540,43 @@ if want 12; then
   fi
 fi
 
-# ---- scenario 3: sustained RPS with a 20 ms mock ([[delay:20]] in the prompt), increasing connections
+# ---- scenario 3: sustained arrival rate with a 20 ms mock ([[delay:20]] in the prompt), open loop
+RATE_TSV="$TMP/rate.tsv"   # id label proxy rate load proxy_ticks mock_ticks kv
+: >"$RATE_TSV"
+declare -A S3_HELD S3_FAILED
+# run_rate ID BODYFILE RATE: one level of heimdall-loadgen --rate; appends a row; returns 0 when held
+# (p99 < 1 s and errors, timeouts included, < 0.1 % of the requests offered).
+run_rate() {
+  local id=$1 bodyf=$2 rate=$3 out line ppids p0 p1 m0 m1 load
+  # the initial pool (opened before the clock starts) covers R × 40 ms in flight: twice the mock's delay
+  local pool=$((rate / 25)) gen_args
+  local label=${S_LABEL[$id]} url=${S_URL[$id]}
+  out="$TMP/rate_${id}_${rate}.txt"
+  mapfile -t largs < <(loadgen_headers "${S_HDRS[$id]}")
+  ppids=$(proxy_pids "${S_PROXY[$id]}")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  p0=$(cpu_ticks $ppids); m0=$(cpu_ticks "$MOCK_PID")
+  gen_args="--rate $rate --duration-s $S3_DUR --initial-conns $pool --max-conns $S3_MAX_CONNS --connect-concurrency $S3_CONNECTS --drain-s $S3_DRAIN"
+  # shellcheck disable=SC2086  # gen_args: words on purpose
+  run_child "${PIN_WRK[@]}" "$LOADGEN_BIN" --url "$url" --body "$bodyf" "${largs[@]}" $gen_args >"$out" 2>&1 || true
+  p1=$(cpu_ticks $ppids); m1=$(cpu_ticks "$MOCK_PID")
+  line=$(grep '^LOADGEN_RESULT' "$out") || { cat "$out" >&2; die "no LOADGEN_RESULT for $label at $rate req/s"; }
+  line=${line#LOADGEN_RESULT }
+  CMDS+="${PIN_WRK[*]:+${PIN_WRK[*]} }${LOADGEN_BIN#$ROOT/} --url $url --body ${bodyf#$ROOT/} $(printf "%q " "${largs[@]}")$gen_args"$'\n'
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$label" "${S_PROXY[$id]}" "$rate" "$load" "$((p1 - p0))" \
+    "$((m1 - m0))" "$line" >>"$RATE_TSV"
+  log "  [3] $label $rate req/s: $(sed 's/ connect_errors=.* timeouts=/ timeouts=/; s/ p90=[0-9]*//; s/ mean=.* conns=/ conns=/; s/ sched_lag_max=[0-9]*//; s/ duration_ms=.*//' <<<"$line")"
+  awk -v n="$(kv_of requests "$line")" -v e="$(kv_of errors "$line")" -v p="$(kv_of p99 "$line")" \
+    'BEGIN { exit !(e < 0.001 * n && p < 1000000) }'
+}
 if want 3; then
-  log "scenario 3: 20 ms mock, c in [$S3_LEVELS], ${S3_DUR} s each"
+  log "scenario 3: 20 ms mock, open loop, offered [$S3_RATES] req/s, ${S3_DUR} s each"
   for id in $S3_PATHS; do
-    b=anthropic_delay20.json; [[ $id == htr_a2o ]] && b=anthropic_delay20_to_openai.json
-    for c in $S3_LEVELS; do
-      run_wrk 3 "$id" "$DATA/$b" "$c" "$S3_DUR" 1
+    S3_HELD[$id]=0; S3_FAILED[$id]=""
+    for rate in $S3_RATES; do
+      if run_rate "$id" "$(s3_body "$id")" "$rate"; then S3_HELD[$id]=$rate; else S3_FAILED[$id]=$rate; fi
       sleep "$PAUSE"
+      if [[ -n ${S3_FAILED[$id]} ]]; then sleep 1; break; fi   # let the overloaded server drain
     done
   done
   mem_note "heimdall after scenario 3" "$HEIMDALL_PID"
@@ -527,9 +587,8 @@ if want 5; then
   log "scenario 5: 1 KB, 50 KB, 1 MB bodies, c in [$S5_CONNS], ${S5_DUR} s each"
   for sz in 1k 50k 1m; do
     for id in $S5_PATHS; do
-      b="$TMP/bodies/anthropic_$sz.json"; [[ $id == htr_a2o ]] && b="$TMP/bodies/anthropic_${sz}_to_openai.json"
       for c in $S5_CONNS; do
-        run_wrk 5 "$id" "$b" "$c" "$S5_DUR" 1 "$sz"
+        run_wrk 5 "$id" "$(s5_body "$id" "$sz")" "$c" "$S5_DUR" 1 "$sz"
         sleep "$PAUSE"
       done
     done
@@ -681,7 +740,7 @@ WRK_V=$(wrk -v 2>&1 | head -1 || true)
 NODE_V=$(node --version 2>/dev/null || echo "no node")
 GNUPLOT_V=$(gnuplot --version 2>/dev/null || echo "no gnuplot")
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
-LOAD_MAX=$(cut -f6 "$WRK_TSV" | sort -g | tail -1)
+LOAD_MAX=$({ cut -f6 "$WRK_TSV"; cut -f5 "$RATE_TSV"; } | sort -g | tail -1)
 BUSY=$(awk -v l="${LOAD_MAX:-0}" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n) ? 1 : 0 }')
 
 AWK_KV='function kv(s, key,   n, a, i, p) {
@@ -694,63 +753,81 @@ function errs(s) { return kv(s, "err_connect") + kv(s, "err_read") + kv(s, "err_
 BASELINES=""
 for id in "${!S_BASE[@]}"; do BASELINES+="$id=${S_BASE[$id]} "; done
 
-# Scenarios 1-2 (and 7): one table each, from the 12 rows.
-S1_TABLE=$(awk -F'\t' -v baselines="$BASELINES" "$AWK_KV"'
+# Scenario 1: per path the median over the rounds of each round's p50 / p99 / p99.9; added = path − its
+# direct baseline, both medians.
+AWK_MED='function med(s,   a, n, i, j, t) {
+  n = split(s, a, " ")
+  for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+  return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}'
+S1_TABLE=$(awk -F'\t' -v baselines="$BASELINES" -v secs="$S1_DUR" "$AWK_KV$AWK_MED"'
 BEGIN { n = split(baselines, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); base[p[1]] = p[2] } }
-$1 == "12" && $5 == 1 { order[++cnt] = $2; lab[$2] = $3; p50[$2] = kv($9, "p50"); p99[$2] = kv($9, "p99"); p999[$2] = kv($9, "p999"); e[$2] = errs($9); rps[$2] = kv($9, "rps") }
+$1 == "1" { id = $2; if (!(id in lab)) { order[++cnt] = id; lab[id] = $3 }
+  r[id]++; s50[id] = s50[id] " " kv($9, "p50"); s99[id] = s99[id] " " kv($9, "p99"); s999[id] = s999[id] " " kv($9, "p999")
+  srps[id] = srps[id] " " kv($9, "rps"); req[id] += kv($9, "requests"); e[id] += errs($9) }
 END {
-  print "| path | baseline (direct) | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | RPS | errors |"
-  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= cnt; i++) { id = order[i]; p50[id] = med(s50[id]); p99[id] = med(s99[id]); p999[id] = med(s999[id]) }
+  print "| path | baseline (direct) | rounds × s | samples | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | RPS | errors |"
+  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= cnt; i++) {
     id = order[i]; d = base[id]
-    if (d == "") printf "| %s | – | %d | %d | %d | – | – | – | %.0f | %d |\n", lab[id], p50[id], p99[id], p999[id], rps[id], e[id]
-    else printf "| %s | %s | %d | %d | %d | %+d | %+d | %+d | %.0f | %d%s |\n", lab[id], lab[d], p50[id], p99[id], p999[id],
-      p50[id] - p50[d], p99[id] - p99[d], p999[id] - p999[d], rps[id], e[id], (e[id] > 0 ? " ⚠" : "")
+    printf "| %s | %s | %d × %d | %d | %d | %d | %d | %s | %s | %s | %.0f | %d%s |\n", lab[id], (d == "" ? "–" : lab[d]), r[id], secs,
+      req[id], p50[id], p99[id], p999[id], (d == "" ? "–" : sprintf("%+d", p50[id] - p50[d])),
+      (d == "" ? "–" : sprintf("%+d", p99[id] - p99[d])), (d == "" ? "–" : sprintf("%+d", p999[id] - p999[d])),
+      med(srps[id]), e[id], (e[id] > 0 ? " ⚠" : "")
   }
 }' "$WRK_TSV")
+S1_ROUNDS_TABLE=$(awk -F'\t' "$AWK_KV"'
+$1 == "1" { printf "| %s | %s | %d | %d | %d | %d | %s |\n", $3, substr($10, 2), kv($9, "requests"), kv($9, "p50"), kv($9, "p99"),
+  kv($9, "p999"), $6 }' "$WRK_TSV")
 
-S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" "$AWK_KV"'
-$1 == "12" && $5 == hi {
+# Scenario 2 (and 7): c=64 with CPU per request, and the c=16 point.
+S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" -v mid="$CONNS_MID" "$AWK_KV"'
+$1 == "2" && $5 == mid { rps16[$2] = kv($9, "rps"); p99_16[$2] = kv($9, "p99"); e16[$2] = errs($9) }
+$1 == "2" && $5 == hi {
   order[++cnt] = $2; lab[$2] = $3; px[$2] = $4; rps[$2] = kv($9, "rps"); e[$2] = errs($9); req = kv($9, "requests")
   dur = kv($9, "duration_us") / 1e6
   cpu[$2] = ($4 == "none") ? 0 : ($7 / tck) / req * 1000; pct[$2] = ($4 == "none") ? 0 : ($7 / tck) / dur * 100
   mcpu[$2] = ($8 / tck) / req * 1000; p99[$2] = kv($9, "p99")
 }
 END {
-  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | CPU per req / nginx | RPS / Portkey | errors |"
-  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | CPU per req / nginx | RPS / Portkey | c=" mid " RPS | c=" mid " p99 µs | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= cnt; i++) {
-    id = order[i]
-    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %d%s |\n", lab[id], rps[id], p99[id],
+    id = order[i]; et = e[id] + e16[id]
+    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %.0f | %d | %d%s |\n", lab[id], rps[id], p99[id],
       (px[id] == "none" ? "–" : sprintf("%.4f", cpu[id])), (px[id] == "none" ? "–" : sprintf("%.0f", pct[id])), mcpu[id],
       ("nginx_a" in rps ? sprintf("%.2f", rps[id] / rps["nginx_a"]) : "–"),
       (px[id] != "none" && cpu["nginx_a"] > 0 ? sprintf("%.2f", cpu[id] / cpu["nginx_a"]) : "–"),
       (px[id] == "heimdall" && rps["portkey_o"] > 0 ? sprintf("%.1f", rps[id] / rps["portkey_o"]) : "–"),
-      e[id], (e[id] > 0 ? " ⚠" : "")
+      rps16[id], p99_16[id], et, (et > 0 ? " ⚠" : "")
   }
 }' "$WRK_TSV")
 
-# Scenario 3: every level; "held" = p99 < 1 s and errors < 0.1 %.
-S3_TABLE=$(awk -F'\t' "$AWK_KV"'
-$1 == "3" {
-  req = kv($9, "requests"); e = errs($9); er = (req + e > 0) ? e / (req + e) * 100 : 100
-  held = (kv($9, "p99") < 1000000 && er < 0.1) ? "yes" : "no"
-  printf "| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %.3f | %s |\n", $3, $5, kv($9, "rps"), kv($9, "p50") / 1000,
-    kv($9, "p99") / 1000, kv($9, "p999") / 1000, e, er, held
-}' "$WRK_TSV")
-S3_BEST=$(awk -F'\t' "$AWK_KV"'
-$1 == "3" {
-  req = kv($9, "requests"); e = errs($9); er = (req + e > 0) ? e / (req + e) * 100 : 100
-  if (!($2 in seen)) { seen[$2] = 1; order[++cnt] = $2; lab[$2] = $3 }
-  if (kv($9, "p99") < 1000000 && er < 0.1 && kv($9, "rps") > best[$2]) { best[$2] = kv($9, "rps"); bc[$2] = $5 }
-  top[$2] = $5
-}
+# Scenario 3: every level offered; held = p99 < 1 s and errors (timeouts included) < 0.1 % of the requests.
+S3_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" "$AWK_KV"'
+{ v = $8; n = kv(v, "requests"); e = kv(v, "errors"); ok = kv(v, "ok"); er = (n > 0) ? e / n * 100 : 100
+  held = (kv(v, "p99") < 1000000 && e < 0.001 * n) ? "yes" : "**no**"
+  printf "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %d | %s | %.0f | %.1f | %s |\n", $2, $4, kv(v, "achieved_rps"),
+    kv(v, "p50") / 1000, kv(v, "p99") / 1000, kv(v, "p999") / 1000, kv(v, "max") / 1000, e, kv(v, "timeouts"), er,
+    kv(v, "conns"), ($3 == "none" || ok == 0 ? "–" : sprintf("%.4f", ($6 / tck) / ok * 1000)), kv(v, "cpu_pct"),
+    kv(v, "sched_lag_p99") / 1000, held }' "$RATE_TSV")
+S3_BEST=$(awk -F'\t' -v top="${S3_RATES##* }" "$AWK_KV"'
+{ v = $8; if (!($1 in lab)) { order[++cnt] = $1; lab[$1] = $2; best[$1] = 0 }
+  n = kv(v, "requests"); if (kv(v, "p99") < 1000000 && kv(v, "errors") < 0.001 * n) best[$1] = $4; else if (!($1 in fail)) fail[$1] = $4 }
 END {
   for (i = 1; i <= cnt; i++) { id = order[i]
-    if (best[id] == "") printf "- %s: no level held\n", lab[id]
-    else printf "- %s: **%.0f RPS** held (at c=%d%s)\n", lab[id], best[id], bc[id], (bc[id] == top[id] ? ", the highest level tried: the limit is above it" : "")
+    printf "- %s: %s%s%s\n", lab[id], (best[id] > 0 ? sprintf("**%d req/s** held", best[id]) : "no level held"),
+      (id in fail ? sprintf(" (%d not held)", fail[id]) : (best[id] == top ? " (the highest rate offered: the limit is above it)" : "")),
+      (best["nginx_a"] > 0 && id != "nginx_a" ? sprintf("; %.2f × nginx", best[id] / best["nginx_a"]) : "")
   }
-}' "$WRK_TSV")
+}' "$RATE_TSV")
+S3_GEN=$(awk -F'\t' "$AWK_KV"'
+{ v = $8; n = kv(v, "requests"); c = kv(v, "cpu_pct")
+  if (c > maxc) { maxc = c; atc = $4; us = kv(v, "cpu_ms") * 1000 / n }
+  if (kv(v, "p99") < 1000000 && kv(v, "errors") < 0.001 * n) { l = kv(v, "sched_lag_p99"); nh++; lags[nh] = l; if (l > maxl) { maxl = l; atl = $4; pl = $2 } } }
+END { m = 0; for (i = 1; i <= nh; i++) if (lags[i] <= 10000) m++
+  printf "The generator (one thread; its own CPU from getrusage) was busiest at %d req/s offered: %.0f %% of one CPU, %.0f µs of CPU per request (start-up and connects included), so one CPU would carry about %.0f req/s of it. Its scheduling lag (due time → request queued) was under 10 ms at p99 at %d of the %d levels held, at most %.1f ms (%s, %d req/s). With the generator'"'"'s own CPU use that far from one core, a long lag is most likely a wait for a CPU on this shared machine; it counts in the latency of the requests it delays.", atc, maxc, us, (us > 0 ? 1e6 / us : 0), m, nh, maxl / 1000, pl, atl }' "$RATE_TSV")
 
 # Scenario 5: per size and c, each path with its added latency vs direct at the same size and c.
 S5_TABLE=$(awk -F'\t' "$AWK_KV"'
@@ -791,33 +868,50 @@ $1 == "ramp" { v = $5
     kv(v, "gap_p99") / 1000, kv(v, "gap_max") / 1000, kv(v, "duration_ms") / 1000, held, (kv(v, "first_error") == "-" ? "" : kv(v, "first_error"))
 }' "$LG_TSV")
 
-# ---- chart: latency vs load (scenario 3: p99 vs achieved RPS; scenario 4: stream latency vs concurrent streams)
+# ---- chart: latency vs load. Panel 1: scenario 3, p99 vs offered rate; panel 2: scenarios 1-2, p50 and
+# p99 vs concurrency (c=1 is scenario 1's median over rounds); panel 3: scenario 4's stream ramp.
 CHART_NOTE=""
-if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 3 || want 4; }; then
-  PLOTS3=""
-  for id in $S3_PATHS; do
-    awk -F'\t' -v id="$id" "$AWK_KV"' $1 == "3" && $2 == id { printf "%d %.1f %.3f %.3f\n", $5, kv($9, "rps"), kv($9, "p50") / 1000, kv($9, "p99") / 1000 }' \
-      "$WRK_TSV" >"$TMP/s3_$id.dat"
-    [[ -s "$TMP/s3_$id.dat" ]] && PLOTS3+="'$TMP/s3_$id.dat' using 2:4 with linespoints title '${S_LABEL[$id]} p99', "
+CHART_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a portkey_o"   # panel 2 (direct_o, hfast_o in the tables)
+if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 12 || want 3 || want 4; }; then
+  PLOTS3=""; PLOTS2=""; lc=0
+  # an empty panel (gnuplot refuses a plot with no point on a log axis)
+  NOT_RUN="set label 1 'not run' at graph 0.5,0.5 center; plot [1:2] [1:10] 5 lc rgb 'white' notitle; unset label 1; set autoscale"
+  for id in $CHART_PATHS; do
+    lc=$((lc + 1))
+    [[ -n ${S_LABEL[$id]:-} ]] || continue
+    awk -F'\t' -v id="$id" "$AWK_KV"' $1 == id { printf "%d %.3f %.3f\n", $4, kv($8, "p50") / 1000, kv($8, "p99") / 1000 }' \
+      "$RATE_TSV" >"$TMP/s3_$id.dat"
+    [[ -s "$TMP/s3_$id.dat" ]] && PLOTS3+="'$TMP/s3_$id.dat' using 1:3 with linespoints lc $lc title '${S_LABEL[$id]}', "
+    awk -F'\t' -v id="$id" "$AWK_KV$AWK_MED"'
+      $1 == "1" && $2 == id { a = a " " kv($9, "p50"); b = b " " kv($9, "p99") }
+      $1 == "2" && $2 == id && $5 > 1 { r[$5] = sprintf("%d %.3f %.3f", $5, kv($9, "p50") / 1000, kv($9, "p99") / 1000) }
+      END { if (a != "") printf "1 %.3f %.3f\n", med(a) / 1000, med(b) / 1000; for (c = 2; c <= 4096; c++) if (c in r) print r[c] }' \
+      "$WRK_TSV" >"$TMP/s12_$id.dat"
+    [[ -s "$TMP/s12_$id.dat" ]] &&
+      PLOTS2+="'$TMP/s12_$id.dat' using 1:3 with linespoints lc $lc title '${S_LABEL[$id]} p99', '' using 1:2 with linespoints lc $lc dashtype 2 notitle, "
   done
   for id in direct_a hfast_a; do
     awk -F'\t' -v id="$id" "$AWK_KV"' $1 == "ramp" && $2 == id { printf "%d %.3f %.3f %.3f\n", $4, kv($5, "ttft_p99") / 1000, kv($5, "gap_p99") / 1000, kv($5, "gap_max") / 1000 }' \
       "$LG_TSV" >"$TMP/ramp_$id.dat"
   done
   {
-    echo "set terminal pngcairo size 1400,560 font 'sans,10'"
+    echo "set terminal pngcairo size 2000,620 font 'sans,10'"
     echo "set output '$CHART'"
-    echo "set multiplot layout 1,2 title 'Heimdall bench $STAMP ($(nproc) CPUs$([[ $PIN -eq 1 ]] && echo ', pinned'))'"
-    echo "set grid; set key top left; set logscale y"
-    echo "set title 'Scenario 3: 20 ms mock, wrk closed loop, c = $S3_LEVELS'"
-    echo "set xlabel 'achieved requests/s'; set ylabel 'p99 latency (ms, log)'"
-    if [[ -n "$PLOTS3" ]]; then echo "plot ${PLOTS3%, }"; else echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"; fi
+    echo "set multiplot layout 1,3 title 'Heimdall bench $STAMP ($(nproc) CPUs$([[ $PIN -eq 1 ]] && echo ', pinned'))'"
+    echo "set grid; set key top left Left reverse font ',9'; set logscale y"
+    echo "set title 'Scenario 3: open loop, 20 ms mock, p99 vs offered rate (${S3_DUR} s per level)'"
+    echo "set xlabel 'offered requests/s'; set ylabel 'p99 latency (ms, log)'"
+    if [[ -n "$PLOTS3" ]]; then echo "plot ${PLOTS3%, }, 1000 with lines lc 7 dashtype 2 title 'p99 limit (1 s)'"; else echo "$NOT_RUN"; fi
+    echo "set title 'Scenarios 1-2: 2 KB bodies, no mock delay; p99 (solid), p50 (dashed)'"
+    echo "set xlabel 'connections (wrk -c, log)'; set ylabel 'latency (ms, log)'; set logscale x; set xtics (1, 16, 64)"
+    if [[ -n "$PLOTS2" ]]; then echo "plot ${PLOTS2%, }"; else echo "$NOT_RUN"; fi
+    echo "set xtics autofreq"
     echo "set title 'Scenario 4: 64 deltas 20 ms apart; heimdall fast path (solid), direct (dotted)'"
-    echo "set xlabel 'concurrent streams (log)'; set ylabel 'ms (log)'; set logscale x"
+    echo "set xlabel 'concurrent streams (log)'; set ylabel 'ms (log)'"
     if [[ -s "$TMP/ramp_hfast_a.dat" ]]; then
       echo "plot '$TMP/ramp_hfast_a.dat' using 1:2 with linespoints lc 1 title 'heimdall TTFT p99', '' using 1:3 with linespoints lc 2 title 'heimdall gap p99', '' using 1:4 with linespoints lc 3 title 'heimdall gap max', '$TMP/ramp_direct_a.dat' using 1:2 with linespoints lc 1 dashtype 3 title 'direct TTFT p99', '' using 1:3 with linespoints lc 2 dashtype 3 title 'direct gap p99', '' using 1:4 with linespoints lc 3 dashtype 3 title 'direct gap max', 1000 with lines lc 7 dashtype 2 title 'stall (1 s)'"
     else
-      echo "set label 'not run' at graph 0.5,0.5; plot 1/0 notitle"
+      echo "$NOT_RUN"
     fi
     echo "unset multiplot"
   } >"$TMP/chart.gp"
@@ -827,7 +921,7 @@ if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 3 || want 4; }; then
     CHART_NOTE="(gnuplot failed: $(head -c 300 "$TMP/gnuplot.err"))"; rm -f "$CHART"
   fi
 else
-  CHART_NOTE="(no chart: gnuplot missing or scenarios 3-4 not run)"
+  CHART_NOTE="(no chart: gnuplot missing or scenarios 1-4 not run)"
 fi
 
 {
@@ -843,29 +937,41 @@ fi
   echo "$CHART_NOTE"
   if want 12; then
     echo
-    echo "## 1. Added latency at concurrency 1 (wrk -c1, ${DURATION} s, 2 KB bodies)"
+    echo "## 1. Added latency at concurrency 1 (wrk -c1, $S1_ROUNDS rounds × ${S1_DUR} s per path, 2 KB bodies)"
     echo
     echo "$S1_TABLE"
     echo
-    echo "Added = path − direct to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). wrk latencies, µs; p99.9 from ${DURATION} s of samples is noisy."
+    echo "The paths run one after the other in $S1_ROUNDS rounds (round-robin: every path once per round, after scenario 2 has warmed them), so a burst of load from other tenants of the machine spoils one round of a path, not all of them. Each figure is the median over the rounds of that round's wrk percentile (samples = requests over all rounds); added = the path's median − the median of the direct run to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). µs; p99.9 from ${S1_DUR} s rounds is still noisy."
     echo
-    echo "## 2. Max throughput (wrk -c$CONNS_HIGH, ${DURATION} s) and CPU per request"
+    echo "<details><summary>Per round</summary>"
+    echo
+    echo "| path | round | requests | p50 µs | p99 µs | p99.9 µs | load avg |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "$S1_ROUNDS_TABLE"
+    echo
+    echo "</details>"
+    echo
+    echo "## 2. Max throughput (wrk -c$CONNS_HIGH, ${DURATION} s; and c=$CONNS_MID, ${S2_MID_DUR} s) and CPU per request"
     echo
     echo "$S2_TABLE"
     echo
-    echo "CPU: (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run; \"RPS / Portkey\" with Portkey on the OpenAI route."
+    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run; \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
   fi
   if want 3; then
     echo
-    echo "## 3. Sustained RPS with a 20 ms mock (\`[[delay:20]]\`, wrk closed loop, ${S3_DUR} s per level)"
+    echo "## 3. Sustained arrival rate with a 20 ms mock (\`[[delay:20]]\`, open loop, ${S3_DUR} s per level)"
     echo
-    echo "wrk is closed-loop (each connection waits for its answer), so this is RPS at increasing connection counts, not an open-loop arrival rate; \"held\" = p99 < 1 s and errors < 0.1 %."
-    echo
-    echo "| path | c | RPS | p50 ms | p99 ms | p99.9 ms | errors | error % | held |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
-    echo "$S3_TABLE"
+    echo "Highest offered rate held per path (levels [$S3_RATES] req/s; a path stops at its first level not held):"
     echo
     echo "$S3_BEST"
+    echo
+    echo "\`heimdall-loadgen --rate R\`: request i is due at start + i/R whatever happened to the earlier ones (open loop); it goes out on an idle keep-alive connection, else on a new one, else it queues for the first connection to free up. The pool starts with R/25 connections (R × 40 ms in flight, twice the mock's delay; opened before the clock starts) and grows on demand up to $S3_MAX_CONNS, with at most $S3_CONNECTS connects in flight, so a server that falls behind gets a queue, not a connect storm. Latency runs from the due time to the end of the answer, so queueing behind a slow server counts (no coordinated omission). After the last due time the level waits ${S3_DRAIN} s for answers; what is still unanswered is a timeout. Held = p99 < 1 s and errors (timeouts included) < 0.1 % of the requests offered. Proxy CPU per request from /proc/PID/stat as in scenario 2. Bodies: Anthropic for direct, nginx and the fast path; \`anthropic_delay20_to_openai.json\` (A→O) and \`openai_delay20_to_anthropic.json\` (O→A, to /openai with an anthropic/ model)."
+    echo
+    echo "| path | offered req/s | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | timeouts | error % | connections | proxy CPU s/1k req | generator CPU % | generator lag p99 ms | held |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "$S3_TABLE"
+    echo
+    echo "$S3_GEN Direct → mock is the check of the generator and the mock together: the rate it holds is the most this setup can offer any path."
   fi
   if want 4; then
     echo
@@ -885,11 +991,11 @@ fi
   fi
   if want 5; then
     echo
-    echo "## 5. Request body size (Anthropic body, long conversation; wrk ${S5_DUR} s per run)"
+    echo "## 5. Request body size (long conversation; wrk ${S5_DUR} s per run)"
     echo
     echo "$S5_TABLE"
     echo
-    echo "Bodies from bench/data/gen_sizes.mjs (1 KB ≈ $(wc -c <"$TMP/bodies/anthropic_1k.json") B, 50 KB ≈ $(wc -c <"$TMP/bodies/anthropic_50k.json") B, 1 MB ≈ $(wc -c <"$TMP/bodies/anthropic_1m.json") B). The translated path is compared with direct → mock on the Anthropic route (same size)."
+    echo "Bodies from bench/data/gen_sizes.mjs (1 KB ≈ $(wc -c <"$TMP/bodies/anthropic_1k.json") B, 50 KB ≈ $(wc -c <"$TMP/bodies/anthropic_50k.json") B, 1 MB ≈ $(wc -c <"$TMP/bodies/anthropic_1m.json") B): Anthropic bodies for direct, nginx, the fast path and A→O; the same conversation as an OpenAI body (to /openai with an anthropic/ model) for O→A. Every path is compared with direct → mock on the Anthropic route at the same size and c."
   fi
   echo
   echo "## 6. Memory (heimdall, /proc/PID/status)"

@@ -2,7 +2,9 @@
 //   node bench/data/gen_sizes.mjs OUT_DIR
 // OUT_DIR/anthropic_{1k,50k,1m}.json: an Anthropic Messages request (model claude-sonnet-4-5, fast path)
 // whose history is a long agent conversation (user/assistant turns) padded to about 1 KB, 50 KB and 1 MB.
-// OUT_DIR/anthropic_{1k,50k,1m}_to_openai.json: the same with model openai/gpt-4o-mini (translated path).
+// OUT_DIR/anthropic_{1k,50k,1m}_to_openai.json: the same with model openai/gpt-4o-mini (translated A→O).
+// OUT_DIR/openai_{1k,50k,1m}_to_anthropic.json: the same conversation as an OpenAI Chat Completions request
+// (system prompt as the first message) with model anthropic/claude-sonnet-4-5 (translated O→A).
 // No trigger markers; deterministic (no randomness), so every run sends the same bytes.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +17,12 @@ const line = (i) =>
   `Turn ${i}: the build of src/engine/router.cpp failed at line ${100 + (i % 900)} — ` +
   `"expected ';' before '}' token"; please look at the change and suggest a fix (ü, ß, 日本). `;
 
-function body(model, target) {
-  const messages = [];
+function body(model, target, dialect = 'anthropic') {
+  const system = 'You are a careful coding agent.';
+  const messages = dialect === 'openai' ? [{ role: 'system', content: system }] : [];
   let i = 0;
-  const req = { model, max_tokens: 1024, system: 'You are a careful coding agent.', messages };
+  const req = dialect === 'openai' ? { model, max_tokens: 1024, messages }
+                                   : { model, max_tokens: 1024, system, messages };
   let size = Buffer.byteLength(JSON.stringify(req));
   for (;;) {
     const role = i % 2 === 0 ? 'user' : 'assistant';
@@ -35,4 +39,6 @@ function body(model, target) {
 for (const [name, bytes] of Object.entries(sizes)) {
   writeFileSync(join(out, `anthropic_${name}.json`), body('claude-sonnet-4-5', bytes - 120));
   writeFileSync(join(out, `anthropic_${name}_to_openai.json`), body('openai/gpt-4o-mini', bytes - 120));
+  writeFileSync(join(out, `openai_${name}_to_anthropic.json`),
+                body('anthropic/claude-sonnet-4-5', bytes - 120, 'openai'));
 }

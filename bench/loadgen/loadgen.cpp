@@ -1,29 +1,51 @@
-// heimdall-loadgen: a small streaming load generator for bench/run.sh (issue 3, scenario 4).
+// heimdall-loadgen: the load generator of bench/run.sh for what wrk cannot do (issue 3): streaming
+// (scenario 4) and a fixed arrival rate (scenario 3). Single-threaded Boost.Asio, plain TCP,
+// HTTP/1.1 keep-alive, content-length or chunked answers.
 //
-// Opens K connections (plain TCP, HTTP/1.1 keep-alive), then sends K streaming POSTs at once and reads the
-// chunked SSE answers, timing each token event: time to first token (from the request's write to the read
-// that carried the first token) and the gaps between consecutive token events. Counts errors (connect
-// failures, non-200, malformed or short streams, timeouts) and stalls (a gap, or a time to first token,
-// longer than --stall-ms). Each connection may run several streams one after the other (--per-conn).
+// Stream mode (default): opens K connections, then sends K streaming POSTs at once and reads the
+// chunked SSE answers, timing each token event: time to first token (from the request's write to
+// the read that carried the first token) and the gaps between consecutive token events. Counts
+// errors (connect failures, non-200, malformed or short streams, timeouts) and stalls (a gap, or a
+// time to first token, longer than --stall-ms). Each connection may run several streams one after
+// the other (--per-conn).
 //
 //   heimdall-loadgen --url http://127.0.0.1:PORT/v1/messages --body FILE [-H 'name: value']...
 //                    [--streams K] [--per-conn N] [--expect-tokens N] [--stall-ms 1000]
 //                    [--connect-concurrency 256] [--timeout-s 60] [--dialect anthropic|openai|any]
 //
-// A token event is an SSE event carrying text: Anthropic `"type":"text_delta"`, or an OpenAI chunk whose
-// `"content":"…"` is not empty (--dialect counts only one of them, so with --expect-tokens a stream in the
-// wrong dialect is an error). Prints one line (times in µs):
-//   LOADGEN_RESULT streams=… ok=… errors=… stalls_gap=… stalls_ttft=… connect_errors=… http_errors=…
-//     proto_errors=… timeouts=… short_streams=… tokens=… peak_inflight=… connect_ms=… duration_ms=…
-//     ttft_p50=… ttft_p99=… ttft_max=… gap_p50=… gap_p99=… gap_p999=… gap_max=… first_error=…
+// A token event is an SSE event carrying text: Anthropic `"type":"text_delta"`, or an OpenAI chunk
+// whose
+// `"content":"…"` is not empty (--dialect counts only one of them, so with --expect-tokens a stream
+// in the wrong dialect is an error). Prints one line (times in µs):
+//   LOADGEN_RESULT streams=… ok=… errors=… stalls_gap=… stalls_ttft=… connect_errors=…
+//     http_errors=… proto_errors=… timeouts=… short_streams=… tokens=… peak_inflight=…
+//     connect_ms=… duration_ms=… ttft_p50=… ttft_p99=… ttft_max=… gap_p50=… gap_p99=…
+//     gap_p999=… gap_max=… first_error=…
+//
+// Rate mode (--rate R --duration-s D): open loop. Request i is due at start + i/R (R*D requests in
+// all), whether or not earlier ones were answered; it goes out on an idle keep-alive connection, or
+// on a new one (the pool, --initial-conns opened before the clock starts, grows on demand up to
+// --max-conns with at most --connect-concurrency connects in flight), or waits in a queue for the
+// first connection to free up. Latency runs from the request's due time to the end of its answer,
+// so time spent queued behind a slow server counts (no coordinated omission). After the last due
+// time the run waits at most --drain-s for answers; requests still unanswered then are timeouts.
+// sched_lag is how late the generator itself put requests on the queue (its own saturation),
+// cpu_ms its own CPU time. Prints one line (times in µs):
+//   LOADGEN_RESULT mode=rate rate=… duration_s=… requests=… ok=… errors=… connect_errors=…
+//     http_errors=… proto_errors=… timeouts=… achieved_rps=… p50=… p90=… p99=… p999=… max=…
+//     mean=… conns=… peak_inflight=… sched_lag_p99=… sched_lag_max=… cpu_ms=… cpu_pct=…
+//     duration_ms=… first_error=…
+#include <sys/resource.h>
 #include <boost/asio.hpp>
 #include <boost/asio/impl/src.hpp>  // Asio is built in separate-compilation mode in this tree
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -52,12 +74,20 @@ struct Options {
   int connect_concurrency = 256;
   int timeout_s = 60;
   std::string dialect = "any";  // which token events count: anthropic, openai or any
+  double rate = 0;              // > 0: rate mode (requests per second)
+  double duration_s = 0;
+  int max_conns = 4096;
+  int initial_conns = 0;
+  double drain_s = 2;
 };
 
 struct Stats {
   std::vector<uint32_t> ttft_us;
   std::vector<uint32_t> gap_us;
-  long ok = 0, connect_errors = 0, http_errors = 0, proto_errors = 0, timeouts = 0, short_streams = 0;
+  std::vector<uint32_t> latency_us;  // rate mode: due time -> end of answer
+  std::vector<uint32_t> lag_us;      // rate mode: due time -> queued by the scheduler
+  long ok = 0, connect_errors = 0, http_errors = 0, proto_errors = 0, timeouts = 0,
+       short_streams = 0;
   long stalls_gap = 0, stalls_ttft = 0, tokens = 0;
   int inflight = 0, peak_inflight = 0;
   std::string first_error;
@@ -65,37 +95,65 @@ struct Stats {
     ++counter;
     if (first_error.empty()) first_error = what;
   }
+  void begin() {
+    ++inflight;
+    peak_inflight = std::max(peak_inflight, inflight);
+  }
 };
 
 [[noreturn]] void usage(const std::string& msg) {
-  std::cerr << "heimdall-loadgen: " << msg << "\n"
-            << "usage: heimdall-loadgen --url http://HOST:PORT/PATH --body FILE [-H 'name: value']... [--streams K]\n"
-               "       [--per-conn N] [--expect-tokens N] [--stall-ms MS] [--connect-concurrency N] [--timeout-s S]\n"
-               "       [--dialect anthropic|openai|any]\n";
+  std::cerr
+      << "heimdall-loadgen: " << msg << "\n"
+      << "usage: heimdall-loadgen --url http://HOST:PORT/PATH --body FILE [-H 'name: value']...\n"
+         "  stream mode: [--streams K] [--per-conn N] [--expect-tokens N] [--stall-ms MS]\n"
+         "               [--connect-concurrency N] [--timeout-s S] [--dialect "
+         "anthropic|openai|any]\n"
+         "  rate mode:   --rate R --duration-s D [--max-conns 4096] [--initial-conns 0]\n"
+         "               [--connect-concurrency 256] [--drain-s 2]\n";
   std::exit(2);
 }
 
 Options parse(int argc, char** argv) {
   Options o;
   std::string url, body_file;
+  const std::pair<std::string_view, int*> int_opts[] = {
+      {"--streams", &o.streams},
+      {"--per-conn", &o.per_conn},
+      {"--expect-tokens", &o.expect_tokens},
+      {"--stall-ms", &o.stall_ms},
+      {"--connect-concurrency", &o.connect_concurrency},
+      {"--timeout-s", &o.timeout_s},
+      {"--max-conns", &o.max_conns},
+      {"--initial-conns", &o.initial_conns}};
+  const std::pair<std::string_view, double*> num_opts[] = {
+      {"--rate", &o.rate}, {"--duration-s", &o.duration_s}, {"--drain-s", &o.drain_s}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
       if (i + 1 >= argc) usage("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--url") url = next();
-    else if (a == "--body") body_file = next();
-    else if (a == "-H" || a == "--header") o.headers.push_back(next());
-    else if (a == "--streams") o.streams = std::stoi(next());
-    else if (a == "--per-conn") o.per_conn = std::stoi(next());
-    else if (a == "--expect-tokens") o.expect_tokens = std::stoi(next());
-    else if (a == "--stall-ms") o.stall_ms = std::stoi(next());
-    else if (a == "--connect-concurrency") o.connect_concurrency = std::stoi(next());
-    else if (a == "--timeout-s") o.timeout_s = std::stoi(next());
-    else if (a == "--dialect") o.dialect = next();
-    else if (a == "-h" || a == "--help") usage("help");
-    else usage("unknown argument " + a);
+    auto int_opt = std::find_if(std::begin(int_opts), std::end(int_opts),
+                                [&](const auto& opt) { return a == opt.first; });
+    auto num_opt = std::find_if(std::begin(num_opts), std::end(num_opts),
+                                [&](const auto& opt) { return a == opt.first; });
+    if (int_opt != std::end(int_opts)) {
+      *int_opt->second = std::stoi(next());
+    } else if (num_opt != std::end(num_opts)) {
+      *num_opt->second = std::stod(next());
+    } else if (a == "--url") {
+      url = next();
+    } else if (a == "--body") {
+      body_file = next();
+    } else if (a == "-H" || a == "--header") {
+      o.headers.push_back(next());
+    } else if (a == "--dialect") {
+      o.dialect = next();
+    } else if (a == "-h" || a == "--help") {
+      usage("help");
+    } else {
+      usage("unknown argument " + a);
+    }
   }
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) usage("--url must start with http://");
@@ -111,8 +169,12 @@ Options parse(int argc, char** argv) {
   std::ifstream in(body_file, std::ios::binary);
   if (!in) usage("cannot read " + body_file);
   o.body.assign(std::istreambuf_iterator<char>(in), {});
-  if (o.dialect != "any" && o.dialect != "anthropic" && o.dialect != "openai") usage("--dialect: anthropic|openai|any");
+  if (o.dialect != "any" && o.dialect != "anthropic" && o.dialect != "openai")
+    usage("--dialect: anthropic|openai|any");
   if (o.streams < 1 || o.per_conn < 1 || o.connect_concurrency < 1) usage("counts must be >= 1");
+  if (o.rate < 0) usage("--rate must be > 0");
+  if (o.rate > 0 && (o.duration_s <= 0 || o.max_conns < 1 || o.drain_s < 0))
+    usage("--rate needs --duration-s > 0, --max-conns >= 1, --drain-s >= 0");
   return o;
 }
 
@@ -133,43 +195,90 @@ uint32_t us_since(Clock::time_point a, Clock::time_point b) {
   return static_cast<uint32_t>(std::clamp<int64_t>(d, 0, UINT32_MAX));
 }
 
-// Reads one HTTP/1.1 response from `sock`, using and keeping leftovers in `buf`. Returns false on error
-// (already counted). Token events are timed against `sent`.
-asio::awaitable<bool> read_stream(tcp::socket& sock, std::string& buf, Clock::time_point sent, const Options& o,
-                                  Stats& st) {
+long ms_since(Clock::time_point a, Clock::time_point b) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
+}
+
+// Reads one HTTP/1.1 response from `sock`, using and keeping leftovers in `buf`. Hands the decoded
+// body to on_body(bytes, time of the read that carried them, whole_body) as it arrives: once with
+// the whole body (whole_body = true) for a content-length answer, chunk by chunk for a chunked one.
+// Returns false on error (already counted). `keep_alive` is false when the server said `connection:
+// close`.
+template <class OnBody>
+asio::awaitable<bool> read_response(tcp::socket& sock, std::string& buf, Stats& st,
+                                    bool& keep_alive, OnBody on_body) {
   char tmp[16384];
-  auto fill = [&]() -> asio::awaitable<Clock::time_point> {
+  Clock::time_point now = Clock::now();
+  auto fill = [&]() -> asio::awaitable<void> {
     std::size_t n = co_await sock.async_read_some(asio::buffer(tmp), asio::use_awaitable);
     buf.append(tmp, n);
-    co_return Clock::now();
+    now = Clock::now();
   };
-  Clock::time_point now = sent;
-  // headers
   std::size_t hend;
   while ((hend = buf.find("\r\n\r\n")) == std::string::npos) {
-    if (buf.size() > 65536) { st.error(st.proto_errors, "header too large"); co_return false; }
-    now = co_await fill();
+    if (buf.size() > 65536) {
+      st.error(st.proto_errors, "header too large");
+      co_return false;
+    }
+    co_await fill();
   }
   std::string head = buf.substr(0, hend);
   buf.erase(0, hend + 4);
-  int status = 0;
-  if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) { st.error(st.proto_errors, "bad status line"); co_return false; }
-  status = std::atoi(head.c_str() + 9);
+  if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) {
+    st.error(st.proto_errors, "bad status line");
+    co_return false;
+  }
+  int status = std::atoi(head.c_str() + 9);
   std::string lower = head;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  keep_alive = lower.find("connection: close") == std::string::npos;
   bool chunked = lower.find("transfer-encoding: chunked") != std::string::npos;
   long content_length = -1;
-  if (auto p = lower.find("content-length:"); p != std::string::npos) content_length = std::atol(lower.c_str() + p + 15);
+  if (auto p = lower.find("content-length:"); p != std::string::npos)
+    content_length = std::atol(lower.c_str() + p + 15);
   if (status != 200) {
     st.error(st.http_errors, "HTTP " + std::to_string(status) + " " + buf.substr(0, 200));
     co_return false;
   }
-  if (!chunked && content_length < 0) { st.error(st.proto_errors, "neither chunked nor content-length"); co_return false; }
+  if (!chunked && content_length < 0) {
+    st.error(st.proto_errors, "neither chunked nor content-length");
+    co_return false;
+  }
+  if (!chunked) {
+    while (static_cast<long>(buf.size()) < content_length) co_await fill();
+    on_body(std::string_view(buf).substr(0, content_length), now, true);
+    buf.erase(0, content_length);
+    co_return true;
+  }
+  for (;;) {
+    std::size_t eol;
+    while ((eol = buf.find("\r\n")) == std::string::npos) co_await fill();
+    long size = std::strtol(buf.c_str(), nullptr, 16);
+    if (size < 0) {
+      st.error(st.proto_errors, "bad chunk size");
+      co_return false;
+    }
+    if (size == 0) {  // last chunk; no trailers expected, wait for the blank line that ends it
+      while (buf.find("\r\n\r\n", eol) == std::string::npos) co_await fill();
+      buf.erase(0, buf.find("\r\n\r\n", eol) + 4);
+      co_return true;
+    }
+    while (buf.size() < eol + 2 + static_cast<std::size_t>(size) + 2) co_await fill();
+    on_body(std::string_view(buf).substr(eol + 2, size), now, false);
+    buf.erase(0, eol + 2 + size + 2);
+  }
+}
 
+// Reads one streaming answer; token events are timed against `sent`.
+asio::awaitable<bool> read_stream(tcp::socket& sock, std::string& buf, Clock::time_point sent,
+                                  const Options& o, Stats& st) {
   std::string events;  // decoded body bytes not yet split into SSE events
   int tokens = 0;
   Clock::time_point last_token{};
-  auto scan_events = [&](Clock::time_point at) {
+  auto on_body = [&](std::string_view data, Clock::time_point at, bool whole_body) {
+    events.append(data);
+    if (whole_body) events.append("\n\n");
     std::size_t start = 0, sep;
     while ((sep = events.find("\n\n", start)) != std::string::npos) {
       std::string_view ev(events.data() + start, sep - start);
@@ -190,30 +299,8 @@ asio::awaitable<bool> read_stream(tcp::socket& sock, std::string& buf, Clock::ti
     }
     events.erase(0, start);
   };
-
-  if (!chunked) {
-    while (static_cast<long>(buf.size()) < content_length) now = co_await fill();
-    events.append(buf, 0, content_length);
-    buf.erase(0, content_length);
-    events.append("\n\n");
-    scan_events(now);
-  } else {
-    for (;;) {
-      std::size_t eol;
-      while ((eol = buf.find("\r\n")) == std::string::npos) now = co_await fill();
-      long size = std::strtol(buf.c_str(), nullptr, 16);
-      if (size < 0) { st.error(st.proto_errors, "bad chunk size"); co_return false; }
-      if (size == 0) {  // last chunk; no trailers expected, wait for the blank line that ends it
-        while (buf.find("\r\n\r\n", eol) == std::string::npos) now = co_await fill();
-        buf.erase(0, buf.find("\r\n\r\n", eol) + 4);
-        break;
-      }
-      while (buf.size() < eol + 2 + static_cast<std::size_t>(size) + 2) now = co_await fill();
-      events.append(buf, eol + 2, size);
-      buf.erase(0, eol + 2 + size + 2);
-      scan_events(now);
-    }
-  }
+  bool keep_alive = true;
+  if (!co_await read_response(sock, buf, st, keep_alive, on_body)) co_return false;
   st.tokens += tokens;
   if (o.expect_tokens > 0 && tokens != o.expect_tokens) {
     st.error(st.short_streams, "stream had " + std::to_string(tokens) + " token events, expected " +
@@ -223,22 +310,26 @@ asio::awaitable<bool> read_stream(tcp::socket& sock, std::string& buf, Clock::ti
   co_return true;
 }
 
-asio::awaitable<void> run_conn(std::shared_ptr<tcp::socket> sock, const Options& o, const std::string& request,
-                               Stats& st) {
+// Counts an exception from a socket operation: a closed socket (the deadline) is a timeout.
+void count_io_error(Stats& st, const boost::system::system_error& e) {
+  if (e.code() == asio::error::operation_aborted || e.code() == asio::error::bad_descriptor)
+    st.error(st.timeouts, "timeout");
+  else
+    st.error(st.proto_errors, std::string("read/write: ") + e.code().message());
+}
+
+asio::awaitable<void> run_conn(std::shared_ptr<tcp::socket> sock, const Options& o,
+                               const std::string& request, Stats& st) {
   std::string buf;
   for (int r = 0; r < o.per_conn; ++r) {
-    ++st.inflight;
-    st.peak_inflight = std::max(st.peak_inflight, st.inflight);
+    st.begin();
     bool ok = false;
     try {
       Clock::time_point sent = Clock::now();
       co_await asio::async_write(*sock, asio::buffer(request), asio::use_awaitable);
       ok = co_await read_stream(*sock, buf, sent, o, st);
     } catch (const boost::system::system_error& e) {
-      if (e.code() == asio::error::operation_aborted || e.code() == asio::error::bad_descriptor)
-        st.error(st.timeouts, "timeout");
-      else
-        st.error(st.proto_errors, std::string("read/write: ") + e.code().message());
+      count_io_error(st, e);
     }
     --st.inflight;
     if (!ok) break;
@@ -254,23 +345,21 @@ uint32_t pct(std::vector<uint32_t>& v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-}  // namespace
+std::string first_error_field(std::string fe) {
+  for (auto& c : fe)
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') c = '_';
+  if (fe.size() > 160) fe.resize(160);
+  return fe.empty() ? "-" : fe;
+}
 
-int main(int argc, char** argv) {
-  Options o = parse(argc, argv);
-  std::ostringstream req;
-  req << "POST " << o.path << " HTTP/1.1\r\nhost: " << o.host << ":" << o.port << "\r\n";
-  bool has_ct = false;
-  for (const auto& h : o.headers) {
-    req << h << "\r\n";
-    std::string l = h;
-    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (l.rfind("content-type:", 0) == 0) has_ct = true;
-  }
-  if (!has_ct) req << "content-type: application/json\r\n";
-  req << "content-length: " << o.body.size() << "\r\n\r\n" << o.body;
-  const std::string request = req.str();
+long cpu_ms_self() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto ms = [](const timeval& t) { return static_cast<long>(t.tv_sec) * 1000 + t.tv_usec / 1000; };
+  return ms(ru.ru_utime) + ms(ru.ru_stime);
+}
 
+int run_streams(const Options& o, const std::string& request) {
   asio::io_context io(1);
   Stats st;
   std::vector<std::shared_ptr<tcp::socket>> socks, all;
@@ -294,8 +383,8 @@ int main(int argc, char** argv) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        // Phase 1: connect every socket (at most connect_concurrency connects in flight), so the streams
-        // then run concurrently instead of being spread over the connect phase.
+        // Phase 1: connect every socket (at most connect_concurrency connects in flight), so the
+        // streams then run concurrently instead of being spread over the connect phase.
         int pending = 0, launched = 0;
         asio::steady_timer tick(io);
         while (launched < o.streams && !timed_out) {
@@ -346,21 +435,263 @@ int main(int argc, char** argv) {
   std::sort(st.gap_us.begin(), st.gap_us.end());
   long total = static_cast<long>(o.streams) * o.per_conn;
   long errors = total - st.ok;
-  std::string fe = st.first_error;
-  for (auto& c : fe)
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') c = '_';
-  if (fe.size() > 160) fe.resize(160);
   std::printf(
-      "LOADGEN_RESULT streams=%ld ok=%ld errors=%ld stalls_gap=%ld stalls_ttft=%ld connect_errors=%ld "
+      "LOADGEN_RESULT streams=%ld ok=%ld errors=%ld stalls_gap=%ld stalls_ttft=%ld "
+      "connect_errors=%ld "
       "http_errors=%ld proto_errors=%ld timeouts=%ld short_streams=%ld tokens=%ld peak_inflight=%d "
-      "connect_ms=%ld duration_ms=%ld ttft_p50=%u ttft_p99=%u ttft_max=%u gap_p50=%u gap_p99=%u gap_p999=%u "
+      "connect_ms=%ld duration_ms=%ld ttft_p50=%u ttft_p99=%u ttft_max=%u gap_p50=%u gap_p99=%u "
+      "gap_p999=%u "
       "gap_max=%u first_error=%s\n",
-      total, st.ok, errors, st.stalls_gap, st.stalls_ttft, st.connect_errors, st.http_errors, st.proto_errors,
-      st.timeouts, st.short_streams, st.tokens, st.peak_inflight,
-      static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(t_connected - t0).count()),
-      static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(t_end - t0).count()),
-      pct(st.ttft_us, 50), pct(st.ttft_us, 99), st.ttft_us.empty() ? 0u : st.ttft_us.back(), pct(st.gap_us, 50),
-      pct(st.gap_us, 99), pct(st.gap_us, 99.9), st.gap_us.empty() ? 0u : st.gap_us.back(),
-      fe.empty() ? "-" : fe.c_str());
+      total, st.ok, errors, st.stalls_gap, st.stalls_ttft, st.connect_errors, st.http_errors,
+      st.proto_errors, st.timeouts, st.short_streams, st.tokens, st.peak_inflight,
+      ms_since(t0, t_connected), ms_since(t0, t_end), pct(st.ttft_us, 50), pct(st.ttft_us, 99),
+      st.ttft_us.empty() ? 0u : st.ttft_us.back(), pct(st.gap_us, 50), pct(st.gap_us, 99),
+      pct(st.gap_us, 99.9), st.gap_us.empty() ? 0u : st.gap_us.back(),
+      first_error_field(st.first_error).c_str());
   return errors == 0 ? 0 : 1;
+}
+
+// Rate mode: the schedule, the queue of due requests and the connection pool, all on one
+// io_context.
+class RateRun {
+ public:
+  RateRun(const Options& o, const std::string& request)
+      : o_(o),
+        request_(request),
+        ep_(asio::ip::make_address(o.host), static_cast<unsigned short>(std::stoi(o.port))),
+        total_(std::max<long>(1, std::lround(o.rate * o.duration_s))),
+        deadline_(io_),
+        tick_(io_) {}
+
+  int run() {
+    asio::co_spawn(io_, start(), asio::detached);
+    io_.run();
+    return report();
+  }
+
+ private:
+  struct Conn {
+    explicit Conn(asio::io_context& io) : sock(io), wake(io) {}
+    tcp::socket sock;
+    asio::steady_timer wake;  // an idle connection waits on it; cancel() hands it a queued request
+    std::string buf;
+  };
+
+  static Clock::duration to_duration(double s) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  }
+
+  // Opens the initial pool (not timed), then starts the clock and the schedule.
+  asio::awaitable<void> start() {
+    auto t_start = Clock::now();
+    const int initial = std::min(o_.initial_conns, o_.max_conns);
+    for (int n = 0; n < initial || connecting_ > 0;) {
+      if (n < initial && connecting_ < o_.connect_concurrency) {
+        open_conn();
+        ++n;
+        continue;
+      }
+      if (Clock::now() - t_start > std::chrono::seconds(10))
+        break;  // a server that does not accept
+      tick_.expires_after(std::chrono::milliseconds(1));
+      co_await tick_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    t0_ = Clock::now() + std::chrono::milliseconds(5);  // the first due time
+    deadline_.expires_at(t0_ + to_duration(o_.duration_s + o_.drain_s));
+    deadline_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) stop();
+    });
+    co_await schedule();
+  }
+
+  // Puts the requests that are due on the queue, then sleeps until the next due time.
+  asio::awaitable<void> schedule() {
+    for (long i = 0; i < total_ && !stopping_;) {
+      auto now = Clock::now();
+      for (; i < total_; ++i) {
+        auto due = t0_ + to_duration(static_cast<double>(i) / o_.rate);
+        if (due > now) break;
+        st_.lag_us.push_back(us_since(due, now));
+        queue_.push_back(due);
+        dispatch();
+      }
+      if (i < total_) {
+        tick_.expires_at(t0_ + to_duration(static_cast<double>(i) / o_.rate));
+        auto [ec] = co_await tick_.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return;
+      }
+    }
+    scheduled_ = true;
+    maybe_finish();
+  }
+
+  // Gives the queue's head to an idle connection, or opens connections when none is idle.
+  void dispatch() {
+    if (!idle_.empty()) {
+      Conn* c = idle_.back();
+      idle_.pop_back();
+      ++woken_;
+      c->wake.cancel();
+    } else {
+      grow();
+    }
+  }
+
+  // Opens connections for the queued requests that no connection on its way will take, within the
+  // caps
+  // (--max-conns open, --connect-concurrency connecting: a slow server is not hit by a connect
+  // storm).
+  void grow() {
+    while (static_cast<long>(queue_.size()) > connecting_ + woken_ && open_ < o_.max_conns &&
+           connecting_ < o_.connect_concurrency) {
+      open_conn();
+    }
+  }
+
+  void open_conn() {
+    conns_.push_back(std::make_unique<Conn>(io_));
+    ++open_;
+    peak_open_ = std::max(peak_open_, open_);
+    asio::co_spawn(io_, connection(*conns_.back()), asio::detached);
+  }
+
+  asio::awaitable<void> connection(Conn& c) {
+    ++connecting_;
+    auto [ec] = co_await c.sock.async_connect(ep_, asio::as_tuple(asio::use_awaitable));
+    --connecting_;
+    if (ec) {
+      if (!stopping_ && !queue_.empty()) {  // the request this connection was opened for fails
+        queue_.pop_front();
+        st_.error(st_.connect_errors, "connect: " + ec.message());
+        ++done_;
+      }
+      --open_;
+      grow();
+      maybe_finish();
+      co_return;
+    }
+    c.sock.set_option(tcp::no_delay(true));
+    for (;;) {
+      while (queue_.empty() && !stopping_) {
+        idle_.push_back(&c);
+        c.wake.expires_after(std::chrono::hours(24));
+        co_await c.wake.async_wait(asio::as_tuple(asio::use_awaitable));
+        --woken_;  // cancel() always comes with ++woken_: from dispatch(), or from stop() for every
+                   // idle one
+      }
+      if (stopping_) break;
+      Clock::time_point due = queue_.front();
+      queue_.pop_front();
+      grow();  // more connects, now that this one is done, if the queue still needs them
+      st_.begin();
+      bool ok = false, keep_alive = true;
+      try {
+        co_await asio::async_write(c.sock, asio::buffer(request_), asio::use_awaitable);
+        ok = co_await read_response(c.sock, c.buf, st_, keep_alive,
+                                    [](std::string_view, Clock::time_point, bool) {});
+      } catch (const boost::system::system_error& e) {
+        if (!stopping_)
+          st_.error(st_.proto_errors, std::string("read/write: ") + e.code().message());
+      }
+      --st_.inflight;
+      if (stopping_) break;  // unanswered at the deadline: a timeout, counted in report()
+      ++done_;
+      if (ok) {
+        ++st_.ok;
+        last_done_ = Clock::now();
+        st_.latency_us.push_back(us_since(due, last_done_));
+      }
+      if (!ok || !keep_alive) break;
+      maybe_finish();
+    }
+    boost::system::error_code ignored;
+    c.sock.close(ignored);
+    --open_;
+    if (!stopping_) grow();  // a replacement for a connection that failed
+    maybe_finish();
+  }
+
+  void maybe_finish() {
+    if (scheduled_ && done_ == total_ && !stopping_) stop();
+  }
+
+  // The end: every request answered, or the deadline. Wakes and closes every connection.
+  void stop() {
+    stopping_ = true;
+    t_end_ = Clock::now();
+    deadline_.cancel();
+    tick_.cancel();
+    woken_ += static_cast<int>(idle_.size());
+    idle_.clear();
+    for (auto& c : conns_) {
+      c->wake.cancel();
+      boost::system::error_code ignored;
+      c->sock.close(ignored);
+    }
+  }
+
+  int report() {
+    long errors_counted = st_.connect_errors + st_.http_errors + st_.proto_errors;
+    st_.timeouts = total_ - st_.ok - errors_counted;
+    long errors = total_ - st_.ok;
+    auto& lat = st_.latency_us;
+    std::sort(lat.begin(), lat.end());
+    std::sort(st_.lag_us.begin(), st_.lag_us.end());
+    double mean = 0;
+    for (uint32_t v : lat) mean += v;
+    if (!lat.empty()) mean /= static_cast<double>(lat.size());
+    // achieved: answers per second over the schedule, or up to the last answer when that came later
+    double span = std::max(o_.duration_s, std::chrono::duration<double>(last_done_ - t0_).count());
+    long cpu = cpu_ms_self();
+    long wall = ms_since(t0_, t_end_);
+    std::printf(
+        "LOADGEN_RESULT mode=rate rate=%.0f duration_s=%.1f requests=%ld ok=%ld errors=%ld "
+        "connect_errors=%ld "
+        "http_errors=%ld proto_errors=%ld timeouts=%ld achieved_rps=%.1f p50=%u p90=%u p99=%u "
+        "p999=%u max=%u "
+        "mean=%.0f conns=%d peak_inflight=%d sched_lag_p99=%u sched_lag_max=%u cpu_ms=%ld "
+        "cpu_pct=%.1f "
+        "duration_ms=%ld first_error=%s\n",
+        o_.rate, o_.duration_s, total_, st_.ok, errors, st_.connect_errors, st_.http_errors,
+        st_.proto_errors, st_.timeouts, static_cast<double>(st_.ok) / span, pct(lat, 50),
+        pct(lat, 90), pct(lat, 99), pct(lat, 99.9), lat.empty() ? 0u : lat.back(), mean, peak_open_,
+        st_.peak_inflight, pct(st_.lag_us, 99), st_.lag_us.empty() ? 0u : st_.lag_us.back(), cpu,
+        wall > 0 ? 100.0 * cpu / wall : 0.0, wall, first_error_field(st_.first_error).c_str());
+    return errors == 0 ? 0 : 1;
+  }
+
+  const Options& o_;
+  const std::string& request_;
+  asio::io_context io_{1};
+  tcp::endpoint ep_;
+  long total_;
+  asio::steady_timer deadline_, tick_;
+  Stats st_;
+  Clock::time_point t0_{}, t_end_{}, last_done_{};
+  std::deque<Clock::time_point> queue_;  // due times of requests waiting for a connection
+  std::vector<Conn*> idle_;
+  std::vector<std::unique_ptr<Conn>> conns_;  // every connection opened, so stop() can close them
+  int open_ = 0, peak_open_ = 0, connecting_ = 0, woken_ = 0;
+  long done_ = 0;  // answered or failed (not counting what the deadline cut off)
+  bool scheduled_ = false, stopping_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  std::ostringstream req;
+  req << "POST " << o.path << " HTTP/1.1\r\nhost: " << o.host << ":" << o.port << "\r\n";
+  bool has_ct = false;
+  for (const auto& h : o.headers) {
+    req << h << "\r\n";
+    std::string l = h;
+    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (l.rfind("content-type:", 0) == 0) has_ct = true;
+  }
+  if (!has_ct) req << "content-type: application/json\r\n";
+  req << "content-length: " << o.body.size() << "\r\n\r\n" << o.body;
+  const std::string request = req.str();
+  if (o.rate > 0) return RateRun(o, request).run();
+  return run_streams(o, request);
 }

@@ -237,8 +237,8 @@ start_mock() {  # NAME WORKERS -> sets ${NAME}_PID ${NAME}_PORT
   log "$name pid $pid on 127.0.0.1:$port ($workers worker(s))"
 }
 
-start_heimdall() {  # NAME WORKERS MOCK_PORT -> sets ${NAME}_PID ${NAME}_PORT
-  local name=$1 workers=$2 mport=$3 pid port dir="$TMP/$1"
+start_heimdall() {  # NAME WORKERS MOCK_PORT [PORT] -> sets ${NAME}_PID ${NAME}_PORT
+  local name=$1 workers=$2 mport=$3 lport=${4:-0} pid port dir="$TMP/$1"
   mkdir -p "$dir"
   cat >"$dir/config.json" <<EOF
 {"providers":{
@@ -247,13 +247,13 @@ start_heimdall() {  # NAME WORKERS MOCK_PORT -> sets ${NAME}_PID ${NAME}_PORT
   "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
             "network_config":{"base_url":"http://127.0.0.1:$mport/v1"}}}}
 EOF
-  "${PIN_SRV[@]}" "$HEIMDALL_BIN" --app-dir "$dir" --host 127.0.0.1 --port 0 --workers "$workers" >"$TMP/$name.log" 2>&1 &
+  "${PIN_SRV[@]}" "$HEIMDALL_BIN" --app-dir "$dir" --host 127.0.0.1 --port "$lport" --workers "$workers" >"$TMP/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   port=$(wait_listen "$TMP/$name.log" "heimdall listening on 127.0.0.1:" "$pid")
   printf -v "${name}_PID" '%s' "$pid"
   printf -v "${name}_PORT" '%s' "$port"
-  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$HEIMDALL_BIN --app-dir \$TMP/$name --host 127.0.0.1 --port 0 --workers $workers   # $name")
+  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$HEIMDALL_BIN --app-dir \$TMP/$name --host 127.0.0.1 --port $lport --workers $workers   # $name")
   log "$name pid $pid on 127.0.0.1:$port ($workers worker(s))"
 }
 
@@ -498,8 +498,13 @@ kv_of() {  # KEY "k=v k=v ..." -> v
 }
 
 MEM_ROWS="| heimdall idle (just started, no request yet) | $(mb "$RSS_IDLE") | $(mb "$HWM_IDLE") |"$'\n'
-mem_note() {  # LABEL PID
-  MEM_ROWS+="| $1 | $(mb "$(vm "$2" VmRSS)") | $(mb "$(vm "$2" VmHWM)") |"$'\n'
+mem_note() {  # LABEL PID [PID...]: the sum over the processes
+  local label=$1 rss=0 hwm=0 pid
+  shift
+  for pid in "$@"; do
+    rss=$((rss + $(vm "$pid" VmRSS))); hwm=$((hwm + $(vm "$pid" VmHWM)))
+  done
+  MEM_ROWS+="| $label | $(mb "$rss") | $(mb "$hwm") |"$'\n'
 }
 sleep 1
 mem_note "heimdall after the pre-flight (one request per path and body, up to 1 MB)" "$HEIMDALL_PID"
@@ -639,19 +644,23 @@ if want 4; then
     CHECKS+="| ${S_LABEL[$id]} (stream × $((S4_K * S4_ROUNDS))) | $(basename "$body") | 200 | 64 $dialect token events each | $upath |"$'\n'
   done
   mem_note "heimdall after scenario 4 latency runs" "$HEIMDALL_PID"
-  # The ramp runs against a fresh mock + heimdall pair with 2 workers each (its memory is reported apart).
+  # The ramp runs against a fresh mock (2 workers) and heimdall as 2 processes of 1 worker sharing one
+  # port (SO_REUSEPORT, the kernel spreads the connections): the same 2 worker threads as one process
+  # with --workers 2, but a gateway holds 2 fds per stream (caller + upstream), and one process may
+  # not open more than FD_LIMIT. Its memory is the sum of both, reported apart.
   start_mock rmock 2
-  start_heimdall rheim 2 "$rmock_PORT"
+  start_heimdall rheim 1 "$rmock_PORT"
+  start_heimdall rheim2 1 "$rmock_PORT" "$rheim_PORT"
   RH="http://127.0.0.1:$rheim_PORT"
-  # A gateway holds 2 fds per stream (client + upstream): a level above the fd limit is capped to what fits.
-  RAMP_CAP=$((FD_LIMIT / 2 - 100))
+  # The mock and the load generator hold 1 fd per stream each; heimdall's processes 1 each on average.
+  RAMP_CAP=$((FD_LIMIT - 100))
   RAMP_RUN=""
   for k in $RAMP_LEVELS; do
-    if [[ $k -gt $RAMP_CAP ]]; then RAMP_NOTE+="$k capped to $RAMP_CAP (fd limit $FD_LIMIT, 2 fds per stream in the gateway). "; k=$RAMP_CAP; fi
+    if [[ $k -gt $RAMP_CAP ]]; then RAMP_NOTE+="$k capped to $RAMP_CAP (fd limit $FD_LIMIT per process). "; k=$RAMP_CAP; fi
     RAMP_RUN+="$k "
   done
   RAMP_LEVELS=${RAMP_RUN% }
-  mem_note "ramp heimdall (2 workers) idle" "$rheim_PID"
+  mem_note "ramp heimdall (2 processes × 1 worker) idle" "$rheim_PID" "$rheim2_PID"
   # First the mock alone (direct), the baseline that shows what the box and the mock hold, then heimdall.
   for rp in "direct_a;http://127.0.0.1:$rmock_PORT/v1/messages" "hfast_a;$RH/anthropic/v1/messages"; do
     IFS=';' read -r id url <<<"$rp"
@@ -667,7 +676,7 @@ if want 4; then
       else
         failed=$k
       fi
-      [[ $id == hfast_a ]] && mem_note "ramp heimdall after $k streams" "$rheim_PID"
+      [[ $id == hfast_a ]] && mem_note "ramp heimdall after $k streams" "$rheim_PID" "$rheim2_PID"
       [[ -n $failed ]] && break
       sleep 1
     done
@@ -676,9 +685,10 @@ if want 4; then
   done
   RAMP_HELD=${RAMP_HELD_OF[hfast_a]}
   RAMP_FAILED=${RAMP_FAILED_OF[hfast_a]}
-  kill -0 "$rheim_PID" 2>/dev/null || die "the ramp heimdall died (logs in $TMP)"
+  kill -0 "$rheim_PID" 2>/dev/null && kill -0 "$rheim2_PID" 2>/dev/null ||
+    die "a ramp heimdall died (logs in $TMP)"
   sleep 2
-  mem_note "ramp heimdall 2 s after the ramp" "$rheim_PID"
+  mem_note "ramp heimdall 2 s after the ramp" "$rheim_PID" "$rheim2_PID"
 fi
 
 # ---- scenario 6: memory (the soak)
@@ -726,7 +736,7 @@ ELAPSED=$(($(date +%s) - RUN_START))
 for pid in "$MOCK_PID" "$NGINX_PID" "$HEIMDALL_PID"; do
   kill -0 "$pid" 2>/dev/null || die "process $pid died during the runs (logs in $TMP)"
 done
-H_WARN=$(cat "$TMP/heimdall.log" "$TMP/rheim.log" 2>/dev/null | grep -ciE '\b(warn|warning|error|critical)\b' || true)
+H_WARN=$(cat "$TMP/heimdall.log" "$TMP/rheim.log" "$TMP/rheim2.log" 2>/dev/null | grep -ciE '\b(warn|warning|error|critical)\b' || true)
 N_ERR=$(grep -ciE '\[(error|crit|alert|emerg)\]' "$NGX/error.log" || true)
 
 # ---------------------------------------------------------------- report
@@ -981,7 +991,7 @@ fi
     echo
     echo "$S4_LAT"
     echo
-    echo "Ramp: all K connections opened first (at most 256 connects in flight), then K streams sent at once; against a fresh mock + heimdall with 2 workers each, first the mock alone (direct), then through heimdall; each stops at the first level that is not held. Held = every stream complete with its 64 deltas in the right dialect (zero errors) and no inter-token gap > 1 s (zero stalls); first tokens later than 1 s are counted apart (TTFT stalls: the burst of K simultaneous requests queues on 2 shared cores) and do not fail a level. fd limit $FD_LIMIT per process (hard limit $FD_HARD, cannot be raised here): heimdall needs 2 fds per stream, so about $((FD_HARD / 2 - 100)) streams is the most this box allows."
+    echo "Ramp: all K connections opened first (at most 256 connects in flight), then K streams sent at once; against a fresh mock (2 workers) and heimdall as 2 processes × 1 worker on one port (SO_REUSEPORT), first the mock alone (direct), then through heimdall; each stops at the first level that is not held. Held = every stream complete with its 64 deltas in the right dialect (zero errors) and no inter-token gap > 1 s (zero stalls); first tokens later than 1 s are counted apart (TTFT stalls: the burst of K simultaneous requests queues on 2 shared cores) and do not fail a level. fd limit $FD_LIMIT per process (hard limit $FD_HARD, cannot be raised here): heimdall holds 2 fds per stream, so one heimdall process could hold about $((FD_HARD / 2 - 100)) streams here; two processes sharing the port hold twice that with the same 2 worker threads."
     echo
     echo "| path | streams | peak in flight | ok | errors | gap stalls | TTFT stalls | connect ms | TTFT p50 ms | TTFT p99 ms | gap p99 ms | gap max ms | run s | held | first error |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"

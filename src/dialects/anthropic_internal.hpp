@@ -15,9 +15,11 @@
 #include <string>
 #include <string_view>
 
-namespace heimdall::dialects::anthropic_detail {
-
+namespace heimdall::dialects {
 class JsonWriter;
+}  // namespace heimdall::dialects
+
+namespace heimdall::dialects::anthropic_detail {
 
 // anthropic_request.cpp — POST /v1/messages bodies (anthropic.md §2).
 schema::Result<schema::CanonicalRequest> decode_request(std::string_view body);

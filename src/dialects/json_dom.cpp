@@ -2,6 +2,10 @@
 
 #include <boost/json/value_stack.hpp>
 
+#include <algorithm>
+#include <array>
+#include <vector>
+
 namespace heimdall::dialects {
 
 namespace dom = simdjson::dom;
@@ -170,17 +174,66 @@ std::optional<uint64_t> get_uint(dom::object o, std::string_view key) {
   }
 }
 
-bool is_repeated_key(dom::object o, std::string_view key, size_t position) {
+bool has_duplicate_keys(dom::object o) {
+  constexpr size_t kInline = 32;
+  std::array<std::string_view, kInline> inline_keys;
+  std::vector<std::string_view> many;
+  size_t n = 0;
+  for (const dom::key_value_pair kv : o) {
+    if (n < kInline) {
+      inline_keys[n] = kv.key;
+    } else {
+      if (many.empty()) {
+        many.assign(inline_keys.begin(), inline_keys.end());
+      }
+      many.push_back(kv.key);
+    }
+    ++n;
+  }
+  if (n <= kInline) {
+    for (size_t i = 1; i < n; ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (inline_keys[i] == inline_keys[j]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  std::sort(many.begin(), many.end());
+  return std::adjacent_find(many.begin(), many.end()) != many.end();
+}
+
+std::optional<dom::element> distinct_member(dom::object o, size_t position) {
+  std::string_view key;
+  std::optional<dom::element> value;
   size_t i = 0;
   for (const dom::key_value_pair kv : o) {
-    if (i++ == position) {
-      return false;
+    if (i < position) {
+      ++i;
+      continue;
+    }
+    if (i == position) {
+      key = kv.key;
+      value = kv.value;
+      ++i;
+      // Members before `position` are checked below, once the key is known.
+      size_t j = 0;
+      for (const dom::key_value_pair earlier : o) {
+        if (j++ == position) {
+          break;
+        }
+        if (earlier.key == key) {
+          return std::nullopt;
+        }
+      }
+      continue;
     }
     if (kv.key == key) {
-      return true;
+      value = kv.value;
     }
   }
-  return false;
+  return value;
 }
 
 }  // namespace heimdall::dialects

@@ -52,8 +52,13 @@ std::optional<simdjson::dom::array> get_array(simdjson::dom::object o, std::stri
 /// A token count: unsigned integers, negative ones as 0, non-negative doubles truncated.
 std::optional<uint64_t> get_uint(simdjson::dom::object o, std::string_view key);
 
-/// Whether an earlier member of `o` has the same key as the member at `position`: members are
-/// visited once, at their first position, the way Boost.JSON's parser folds duplicates.
-bool is_repeated_key(simdjson::dom::object o, std::string_view key, size_t position);
+/// Whether two members of `o` share a key: valid JSON, rare, and read the way Boost.JSON folds it
+/// (below) only then, so the common case costs one pass over the keys.
+bool has_duplicate_keys(simdjson::dom::object o);
+
+/// The value of the member at `position` as a Boost.JSON object parsed from the same text holds it
+/// (its key's last value), or nullopt when an earlier member has the same key: iterating with this
+/// visits each key once, at its first position, the way Boost.JSON's parser folds duplicates.
+std::optional<simdjson::dom::element> distinct_member(simdjson::dom::object o, size_t position);
 
 }  // namespace heimdall::dialects

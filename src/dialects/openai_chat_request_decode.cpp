@@ -481,13 +481,16 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
   r.origin = schema::Dialect::OpenAiChat;
   bool have_messages = false;
 
+  const bool folded = has_duplicate_keys(o);
   size_t position = 0;
   for (const dom::key_value_pair kv : o) {
     const std::string_view key = kv.key;
-    if (is_repeated_key(o, key, position++)) {
+    const auto member = folded ? distinct_member(o, position) : std::optional(kv.value);
+    ++position;
+    if (!member) {
       continue;
     }
-    const dom::element v = *find(o, key);
+    const dom::element v = *member;
     if (key == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {

@@ -61,10 +61,11 @@ TEST(JsonDomTest, DuplicateKeysFoldLikeBoost) {
   EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text)));
   const JsonDocument doc(text, 64);
   const dom::object o = doc.root()->get_object().value_unsafe();
-  EXPECT_TRUE(find(o, "a")->is_object());  // the last value
-  EXPECT_FALSE(is_repeated_key(o, "a", 0));
-  EXPECT_TRUE(is_repeated_key(o, "a", 2));
-  EXPECT_FALSE(is_repeated_key(o, "c", 3));
+  EXPECT_TRUE(find(o, "a")->is_object());           // the last value
+  EXPECT_TRUE(distinct_member(o, 0)->is_object());  // first position, last value
+  EXPECT_EQ(distinct_member(o, 1)->get_int64().value_unsafe(), 2);
+  EXPECT_FALSE(distinct_member(o, 2));  // the repeat is folded into position 0
+  EXPECT_EQ(distinct_member(o, 3)->get_int64().value_unsafe(), 3);
 }
 
 TEST(JsonDomTest, NumbersKeepBoostKinds) {

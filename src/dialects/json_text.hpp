@@ -54,6 +54,16 @@ class JsonWriter {
     out_.push_back(':');
     need_comma_ = false;
   }
+  /// A key spelled in the source (`w.key("role")`): the codecs' own member names never need
+  /// escaping, so the scan is skipped; keys that come from input take the overload above.
+  template <size_t N>
+  void key(const char (&k)[N]) {
+    separate();
+    out_.push_back('"');
+    out_.append(k, N - 1);
+    out_.append("\":", 2);
+    need_comma_ = false;
+  }
   void string(std::string_view s) {
     separate();
     append_json_string(out_, s);
@@ -83,15 +93,18 @@ class JsonWriter {
   }
 
   // Shorthands for `key` + value.
-  void field(std::string_view k, std::string_view s) {
+  template <class Key>
+  void field(const Key& k, std::string_view s) {
     key(k);
     string(s);
   }
-  void field_uint(std::string_view k, uint64_t n) {
+  template <class Key>
+  void field_uint(const Key& k, uint64_t n) {
     key(k);
     uint(n);
   }
-  void field_bool(std::string_view k, bool b) {
+  template <class Key>
+  void field_bool(const Key& k, bool b) {
     key(k);
     boolean(b);
   }

@@ -175,13 +175,8 @@ schema::Result<std::optional<MediaSource>> decode_source(dom::object block, cons
 bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
 
 void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::string_view> known) {
-  const bool folded = has_duplicate_keys(o);
-  size_t position = 0;
-  for (const dom::key_value_pair kv : o) {
-    const std::string_view k = kv.key;
-    const auto value = folded ? distinct_member(o, position) : std::optional(kv.value);
-    ++position;
-    if (!value || is_common_key(k)) {
+  for (const auto [k, value] : DistinctMembers(o)) {
+    if (is_common_key(k)) {
       continue;
     }
     bool is_known = false;
@@ -192,7 +187,7 @@ void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::str
       }
     }
     if (!is_known) {
-      b.extra[k] = to_boost(*value);
+      b.extra[k] = to_boost(value);
     }
   }
 }

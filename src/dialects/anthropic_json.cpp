@@ -55,17 +55,4 @@ std::optional<int64_t> as_int(dom::element v) {
   }
 }
 
-std::optional<double> as_number(dom::element v) {
-  switch (v.type()) {
-    case dom::element_type::DOUBLE:
-      return v.get_double().value_unsafe();
-    case dom::element_type::INT64:
-      return static_cast<double>(v.get_int64().value_unsafe());
-    case dom::element_type::UINT64:
-      return static_cast<double>(v.get_uint64().value_unsafe());
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace heimdall::dialects::anthropic_detail

@@ -22,7 +22,6 @@ using dialects::find;
 // A non-negative integer; accepts integral doubles (1024.0) the way Anthropic's validator does.
 std::optional<uint64_t> as_uint(simdjson::dom::element v);
 std::optional<int64_t> as_int(simdjson::dom::element v);
-std::optional<double> as_number(simdjson::dom::element v);
 
 // Nesting limit of every decoder: deeper is refused, so a hostile body cannot exhaust the stack in
 // the recursive block decoders or value destructors.

@@ -128,16 +128,10 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
     return wrong_kind(tp.child("name"), "a valid string");
   }
   tool.name = name_text;
-  const bool folded = has_duplicate_keys(o);
-  size_t position = 0;
-  for (const dom::key_value_pair kv : o) {
-    const std::string_view k = kv.key;
-    const auto member = folded ? distinct_member(o, position) : std::optional(kv.value);
-    ++position;
-    if (!member || k == "type" || k == "name") {
+  for (const auto [k, val] : DistinctMembers(o)) {
+    if (k == "type" || k == "name") {
       continue;
     }
-    const dom::element val = *member;
     if (k == "cache_control") {
       tool.cache_control = decode_cache_control(val);
     } else if (k == "strict" && val.is_bool()) {
@@ -285,16 +279,7 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
   req.origin = schema::Dialect::Anthropic;
   bool has_model = false, has_max_tokens = false, has_messages = false;
 
-  const bool folded = has_duplicate_keys(root);
-  size_t position = 0;
-  for (const dom::key_value_pair kv : root) {
-    const std::string_view k = kv.key;
-    const auto member = folded ? distinct_member(root, position) : std::optional(kv.value);
-    ++position;
-    if (!member) {
-      continue;
-    }
-    const dom::element v = *member;
+  for (const auto [k, v] : DistinctMembers(root)) {
     if (k == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {

@@ -140,16 +140,7 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
     return decode_error(0, body);
   }
   CanonicalResponse resp;
-  const bool folded = has_duplicate_keys(o);
-  size_t position = 0;
-  for (const dom::key_value_pair kv : o) {
-    const std::string_view k = kv.key;
-    const auto member = folded ? distinct_member(o, position) : std::optional(kv.value);
-    ++position;
-    if (!member) {
-      continue;
-    }
-    const dom::element v = *member;
+  for (const auto [k, v] : DistinctMembers(o)) {
     std::string_view text;
     const bool is_string = v.get_string().get(text) == simdjson::SUCCESS;
     if (k == "id") {
@@ -197,21 +188,14 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
       dom::object uo;
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
-        const bool usage_folded = has_duplicate_keys(uo);
-        size_t u_position = 0;
-        for (const dom::key_value_pair u : uo) {
-          const std::string_view uk = u.key;
-          const auto value =
-              usage_folded ? distinct_member(uo, u_position) : std::optional(u.value);
-          ++u_position;
-          if (value && uk != "input_tokens" && uk != "output_tokens" &&
-              uk != "cache_read_input_tokens" && uk != "cache_creation_input_tokens" &&
-              !value->is_null()) {
+        for (const auto [uk, value] : DistinctMembers(uo)) {
+          if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
+              uk != "cache_creation_input_tokens" && !value.is_null()) {
             auto& slot = resp.extra["usage"];
             if (!slot.is_object()) {
               slot.emplace_object();
             }
-            slot.get_object()[uk] = to_boost(*value);
+            slot.get_object()[uk] = to_boost(value);
           }
         }
       }

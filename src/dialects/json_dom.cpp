@@ -174,7 +174,10 @@ std::optional<uint64_t> get_uint(dom::object o, std::string_view key) {
   }
 }
 
-bool has_duplicate_keys(dom::object o) {
+namespace {
+
+// Whether two members of `o` share a key; `size` receives the member count.
+bool has_duplicate_keys(dom::object o, size_t& size) {
   constexpr size_t kInline = 32;
   std::array<std::string_view, kInline> inline_keys;
   std::vector<std::string_view> many;
@@ -190,6 +193,7 @@ bool has_duplicate_keys(dom::object o) {
     }
     ++n;
   }
+  size = n;
   if (n <= kInline) {
     for (size_t i = 1; i < n; ++i) {
       for (size_t j = 0; j < i; ++j) {
@@ -204,6 +208,8 @@ bool has_duplicate_keys(dom::object o) {
   return std::adjacent_find(many.begin(), many.end()) != many.end();
 }
 
+// The value of the member at `position` as Boost.JSON keeps it (its key's last value), or nullopt
+// when an earlier member has the same key.
 std::optional<dom::element> distinct_member(dom::object o, size_t position) {
   std::string_view key;
   std::optional<dom::element> value;
@@ -234,6 +240,34 @@ std::optional<dom::element> distinct_member(dom::object o, size_t position) {
     }
   }
   return value;
+}
+
+}  // namespace
+
+std::optional<double> as_number(dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::DOUBLE:
+      return v.get_double().value_unsafe();
+    case dom::element_type::INT64:
+      return static_cast<double>(v.get_int64().value_unsafe());
+    case dom::element_type::UINT64:
+      return static_cast<double>(v.get_uint64().value_unsafe());
+    default:
+      return std::nullopt;
+  }
+}
+
+DistinctMembers::DistinctMembers(dom::object o) : object_(o), end_(o.end()) {
+  folded_ = has_duplicate_keys(o, size_);
+}
+
+void DistinctMembers::iterator::settle_folded() {
+  for (; it_ != members_->end_; ++it_, ++position_) {
+    if (const auto value = distinct_member(members_->object_, position_)) {
+      value_ = *value;
+      return;
+    }
+  }
 }
 
 }  // namespace heimdall::dialects

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace heimdall::dialects {
 
@@ -52,13 +53,61 @@ std::optional<simdjson::dom::array> get_array(simdjson::dom::object o, std::stri
 /// A token count: unsigned integers, negative ones as 0, non-negative doubles truncated.
 std::optional<uint64_t> get_uint(simdjson::dom::object o, std::string_view key);
 
-/// Whether two members of `o` share a key: valid JSON, rare, and read the way Boost.JSON folds it
-/// (below) only then, so the common case costs one pass over the keys.
-bool has_duplicate_keys(simdjson::dom::object o);
+/// A number of any JSON kind as a double.
+std::optional<double> as_number(simdjson::dom::element v);
 
-/// The value of the member at `position` as a Boost.JSON object parsed from the same text holds it
-/// (its key's last value), or nullopt when an earlier member has the same key: iterating with this
-/// visits each key once, at its first position, the way Boost.JSON's parser folds duplicates.
-std::optional<simdjson::dom::element> distinct_member(simdjson::dom::object o, size_t position);
+/// The members of an object as a Boost.JSON object parsed from the same text holds them: each key
+/// once, at its first position, with its last value. Duplicate keys are valid JSON but rare, so
+/// they are looked for once and folded only when present.
+///   for (const auto [key, value] : DistinctMembers(object)) { … }
+class DistinctMembers {
+ public:
+  explicit DistinctMembers(simdjson::dom::object o);
+
+  class iterator {
+   public:
+    std::pair<std::string_view, simdjson::dom::element> operator*() const {
+      return {it_.key(), value_};
+    }
+    iterator& operator++() {
+      ++it_;
+      ++position_;
+      settle();
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return it_ != other.it_; }
+
+   private:
+    friend class DistinctMembers;
+    iterator(const DistinctMembers& members, simdjson::dom::object::iterator it, size_t position)
+        : members_(&members), it_(it), position_(position) {
+      settle();
+    }
+    // Takes the value of the current member; when keys repeat, first moves past members whose key
+    // came earlier.
+    void settle() {
+      if (members_->folded_) {
+        settle_folded();
+      } else if (it_ != members_->end_) {
+        value_ = it_.value();
+      }
+    }
+    void settle_folded();
+
+    const DistinctMembers* members_;
+    simdjson::dom::object::iterator it_;
+    size_t position_;
+    simdjson::dom::element value_;
+  };
+
+  iterator begin() const { return iterator(*this, object_.begin(), 0); }
+  iterator end() const { return iterator(*this, end_, size_); }
+
+ private:
+  simdjson::dom::object object_;
+  simdjson::dom::object::iterator end_;
+  size_t size_ = 0;
+  bool folded_ = false;
+};
 
 }  // namespace heimdall::dialects

@@ -182,6 +182,44 @@ void write_usage(JsonWriter& w, const schema::Usage& usage) {
   w.end_object();
 }
 
+AssistantContent assistant_content(const std::vector<schema::ContentBlock>& blocks) {
+  AssistantContent c;
+  for (const schema::ContentBlock& b : blocks) {
+    if (b.type == schema::BlockType::Text) {
+      ++c.text_blocks;
+    } else if (b.type == schema::BlockType::Thinking) {
+      c.has_reasoning = c.has_reasoning || !b.text.empty();
+    } else if (b.type == schema::BlockType::ToolUse) {
+      c.has_calls = true;
+    }
+    // Redacted thinking and opaque blocks have no OpenAI form (§6.1).
+  }
+  return c;
+}
+
+void write_joined(JsonWriter& w, const std::vector<schema::ContentBlock>& blocks,
+                  schema::BlockType type) {
+  const schema::ContentBlock* only = nullptr;
+  size_t count = 0;
+  for (const schema::ContentBlock& b : blocks) {
+    if (b.type == type) {
+      only = &b;
+      ++count;
+    }
+  }
+  if (count == 1) {
+    w.string(only->text);  // the common case needs no copy
+    return;
+  }
+  std::string text;
+  for (const schema::ContentBlock& b : blocks) {
+    if (b.type == type) {
+      text.append(b.text);
+    }
+  }
+  w.string(text);
+}
+
 namespace {
 
 // Ids for answers whose upstream sent none: unique per process run (random start, then counted), so

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace heimdall::dialects::openai_chat {
 
@@ -81,6 +82,17 @@ std::string_view finish_reason_from_stop(std::optional<schema::StopReason> stop)
 schema::Usage usage_from_openai(simdjson::dom::object usage);
 /// Writes the `usage` object of a chat.completion (and of a stream's usage chunk).
 void write_usage(JsonWriter& w, const schema::Usage& usage);
+
+// What an assistant turn or answer holds, which decides the shape of its OpenAI message.
+struct AssistantContent {
+  size_t text_blocks = 0;
+  bool has_reasoning = false;  // a thinking block with text
+  bool has_calls = false;
+};
+AssistantContent assistant_content(const std::vector<schema::ContentBlock>& blocks);
+/// Writes the texts of the blocks of `type`, concatenated, as one JSON string.
+void write_joined(JsonWriter& w, const std::vector<schema::ContentBlock>& blocks,
+                  schema::BlockType type);
 
 // "chatcmpl-X" ↔ "msg_X": ids stay unique per upstream answer and recognisable in each dialect.
 // An empty upstream id gets a fresh one.

@@ -437,19 +437,6 @@ bool decode_tool_choice(dom::element v, schema::CanonicalRequest& r) {
   return true;
 }
 
-std::optional<double> number(dom::element v) {
-  switch (v.type()) {
-    case dom::element_type::DOUBLE:
-      return v.get_double().value_unsafe();
-    case dom::element_type::INT64:
-      return static_cast<double>(v.get_int64().value_unsafe());
-    case dom::element_type::UINT64:
-      return static_cast<double>(v.get_uint64().value_unsafe());
-    default:
-      return std::nullopt;
-  }
-}
-
 std::optional<uint64_t> count(dom::element v) {
   switch (v.type()) {
     case dom::element_type::UINT64:
@@ -481,16 +468,7 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
   r.origin = schema::Dialect::OpenAiChat;
   bool have_messages = false;
 
-  const bool folded = has_duplicate_keys(o);
-  size_t position = 0;
-  for (const dom::key_value_pair kv : o) {
-    const std::string_view key = kv.key;
-    const auto member = folded ? distinct_member(o, position) : std::optional(kv.value);
-    ++position;
-    if (!member) {
-      continue;
-    }
-    const dom::element v = *member;
+  for (const auto [key, v] : DistinctMembers(o)) {
     if (key == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {
@@ -525,7 +503,7 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
         r.extra.emplace("max_completion_tokens", to_boost(v));
       }
     } else if (key == "temperature" || key == "top_p") {
-      auto d = number(v);
+      auto d = as_number(v);
       if (!d) {
         return invalid_type(key, "a decimal", v);
       }

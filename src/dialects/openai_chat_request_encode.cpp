@@ -441,25 +441,11 @@ class Encoder {
   }
 
   void assistant_turn(const schema::Message& m) {
-    size_t text_blocks = 0;
-    const std::string* only_text = nullptr;
-    bool has_reasoning = false;
-    bool has_calls = false;
-    for (const ContentBlock& b : m.content) {
-      if (b.type == BlockType::Text) {
-        ++text_blocks;
-        only_text = &b.text;
-      } else if (b.type == BlockType::Thinking) {
-        has_reasoning = has_reasoning || !b.text.empty();
-      } else if (b.type == BlockType::ToolUse) {
-        has_calls = true;
-      }
-      // redacted_thinking and opaque blocks: no OpenAI form (§6.1), dropped.
-    }
+    const AssistantContent c = assistant_content(m.content);
     w_.begin_object();
     w_.field("role", "assistant");
     w_.key("content");
-    if (text_blocks > 1 && from_openai() && !m.content_is_string) {
+    if (c.text_blocks > 1 && from_openai() && !m.content_is_string) {
       w_.begin_array();
       for (const ContentBlock& b : m.content) {
         if (b.type == BlockType::Text) {
@@ -467,21 +453,20 @@ class Encoder {
         }
       }
       w_.end_array();
-    } else if (text_blocks == 1) {
-      w_.string(*only_text);
-    } else if (text_blocks > 1) {
-      w_.string(joined(m.content, BlockType::Text));
-    } else if (has_calls) {
+    } else if (c.text_blocks > 0) {
+      write_joined(w_, m.content, BlockType::Text);
+    } else if (c.has_calls) {
       w_.null();
     } else {
       w_.string("");
     }
     // Reasoning text goes back only to an OpenAI-dialect caller's own upstream (DeepSeek-style
     // reasoning_content); Claude thinking is never replayed to another family (§6.9).
-    if (has_reasoning && from_openai()) {
-      w_.field("reasoning_content", joined(m.content, BlockType::Thinking));
+    if (c.has_reasoning && from_openai()) {
+      w_.key("reasoning_content");
+      write_joined(w_, m.content, BlockType::Thinking);
     }
-    if (has_calls) {
+    if (c.has_calls) {
       w_.key("tool_calls");
       w_.begin_array();
       for (const ContentBlock& b : m.content) {
@@ -494,17 +479,6 @@ class Encoder {
     w_.end_object();
   }
 
-  // The texts of the blocks of one type, concatenated.
-  static std::string joined(const std::vector<ContentBlock>& blocks, BlockType type) {
-    std::string out;
-    for (const ContentBlock& b : blocks) {
-      if (b.type == type) {
-        out.append(b.text);
-      }
-    }
-    return out;
-  }
-
   void messages() {
     top_key("messages");
     w_.begin_array();
@@ -512,29 +486,17 @@ class Encoder {
       w_.begin_object();
       w_.field("role", "system");
       w_.key("content");
-      size_t text_blocks = 0;
-      const std::string* only_text = nullptr;
+      std::string system;
       for (const ContentBlock& b : request_.system) {
-        if (b.type == BlockType::Text) {
-          ++text_blocks;
-          only_text = &b.text;
+        if (b.type != BlockType::Text) {
+          continue;
         }
-      }
-      if (text_blocks == 1) {
-        w_.string(*only_text);
-      } else {
-        std::string system;
-        for (const ContentBlock& b : request_.system) {
-          if (b.type != BlockType::Text) {
-            continue;
-          }
-          if (!system.empty()) {
-            system.append("\n\n");
-          }
-          system.append(b.text);
+        if (!system.empty()) {
+          system.append("\n\n");
         }
-        w_.string(system);
+        system.append(b.text);
       }
+      w_.string(system);
       w_.end_object();
     }
     for (const schema::Message& m : request_.messages) {

@@ -110,33 +110,11 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
 }
 
 std::string encode_response(const schema::CanonicalResponse& response) {
-  size_t text_blocks = 0;
-  const std::string* only_text = nullptr;
-  bool has_reasoning = false;
-  bool has_calls = false;
+  const AssistantContent c = assistant_content(response.content);
   size_t size = 512 + response.model.size();
   for (const ContentBlock& b : response.content) {
-    size += b.text.size();
-    if (b.type == BlockType::Text) {
-      ++text_blocks;
-      only_text = &b.text;
-    } else if (b.type == BlockType::Thinking) {
-      has_reasoning = has_reasoning || !b.text.empty();
-    } else if (b.type == BlockType::ToolUse) {
-      has_calls = true;
-      size += 128;
-    }
-    // Redacted thinking, server-tool and other opaque blocks have no OpenAI form.
+    size += b.text.size() + (b.type == BlockType::ToolUse ? 128 : 0);
   }
-  auto joined = [&response](BlockType type) {
-    std::string out;
-    for (const ContentBlock& b : response.content) {
-      if (b.type == type) {
-        out.append(b.text);
-      }
-    }
-    return out;
-  };
 
   std::string body;
   body.reserve(size + size / 8);
@@ -160,19 +138,18 @@ std::string encode_response(const schema::CanonicalResponse& response) {
   w.begin_object();
   w.field("role", "assistant");
   w.key("content");
-  if (text_blocks == 1) {
-    w.string(*only_text);
-  } else if (text_blocks > 1) {
-    w.string(joined(BlockType::Text));
+  if (c.text_blocks > 0) {
+    write_joined(w, response.content, BlockType::Text);
   } else {
     w.null();
   }
   // Not in OpenAI's schema, but the field DeepSeek-style servers use and OpenAI clients ignore: it
   // keeps another family's reasoning visible to callers that read it (same word as the stream).
-  if (has_reasoning) {
-    w.field("reasoning_content", joined(BlockType::Thinking));
+  if (c.has_reasoning) {
+    w.key("reasoning_content");
+    write_joined(w, response.content, BlockType::Thinking);
   }
-  if (has_calls) {
+  if (c.has_calls) {
     w.key("tool_calls");
     w.begin_array();
     std::string arguments;

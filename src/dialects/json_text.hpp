@@ -55,7 +55,8 @@ class JsonWriter {
     need_comma_ = false;
   }
   /// A key spelled in the source (`w.key("role")`): the codecs' own member names never need
-  /// escaping, so the scan is skipped; keys that come from input take the overload above.
+  /// escaping, so the scan is skipped; keys that come from input take the overload above. Keys
+  /// and values spelled in the source must not hold a quote, a backslash or a control character.
   template <size_t N>
   void key(const char (&k)[N]) {
     separate();
@@ -67,6 +68,16 @@ class JsonWriter {
   void string(std::string_view s) {
     separate();
     append_json_string(out_, s);
+    need_comma_ = true;
+  }
+  /// A value spelled in the source (`"assistant"`, `"tool_use"`): written without the escape scan,
+  /// like literal keys, so it must not hold a quote, a backslash or a control character.
+  template <size_t N>
+  void string(const char (&s)[N]) {
+    separate();
+    out_.push_back('"');
+    out_.append(s, N - 1);
+    out_.push_back('"');
     need_comma_ = true;
   }
   void uint(uint64_t n);
@@ -93,8 +104,8 @@ class JsonWriter {
   }
 
   // Shorthands for `key` + value.
-  template <class Key>
-  void field(const Key& k, std::string_view s) {
+  template <class Key, class Value>
+  void field(const Key& k, const Value& s) {
     key(k);
     string(s);
   }

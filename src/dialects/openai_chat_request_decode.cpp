@@ -4,6 +4,7 @@
 // the canonical model has no slot for go to `extra` and are replayed only to this dialect.
 #include "dialects/openai_chat_internal.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -99,9 +100,11 @@ schema::MediaSource source_from_url(std::string_view url) {
   return src;
 }
 
-// One element of a user/system/tool `content` array; `param` names it in errors (e.g.
+// One element of a user/system/tool `content` array, decoded into `b` (a fresh block already in
+// its vector: blocks are large, so they are built in place); `param` names it in errors (e.g.
 // `messages[2].content`, element `i`).
-Result<ContentBlock> decode_part(dom::element part_value, std::string_view param, size_t i) {
+std::optional<Error> decode_part(dom::element part_value, std::string_view param, size_t i,
+                                 ContentBlock& b) {
   dom::object part;
   if (part_value.get_object().get(part) != simdjson::SUCCESS) {
     return invalid_type(indexed(param, i), "an object", part_value);
@@ -110,13 +113,12 @@ Result<ContentBlock> decode_part(dom::element part_value, std::string_view param
   if (!type) {
     return missing(indexed(param, i) + ".type");
   }
-  ContentBlock b;
   if (*type == "text") {
     auto text = get_string(part, "text");
     if (!text) {
       return missing(indexed(param, i) + ".text");
     }
-    b.type = BlockType::Text;  // set in place: a block is too large to build twice and move
+    b.type = BlockType::Text;
     b.text = std::string(*text);
   } else if (*type == "image_url") {
     const auto image = get_object(part, "image_url");
@@ -153,10 +155,10 @@ Result<ContentBlock> decode_part(dom::element part_value, std::string_view param
     // input_audio and newer part types: kept whole for an OpenAI upstream, dropped for others.
     b.type = BlockType::Opaque;
     b.raw = to_boost(part_value);
-    return b;
+    return std::nullopt;
   }
   b.cache_control = decode_cache_control(part);
-  return b;
+  return std::nullopt;
 }
 
 // A `content` that is a string or an array of parts, appended to `blocks`. `allow_refusal`:
@@ -180,16 +182,14 @@ std::optional<Error> decode_content(dom::element content, std::string_view param
       auto type = get_string(o, "type");
       auto refusal = get_string(o, "refusal");
       if (type && *type == "refusal" && refusal) {
-        blocks.push_back(ContentBlock::make_text(std::string(*refusal)));
+        blocks.emplace_back().text = std::string(*refusal);
         ++i;
         continue;
       }
     }
-    auto block = decode_part(part, param, i);
-    if (!block) {
-      return block.error();
+    if (auto err = decode_part(part, param, i, blocks.emplace_back())) {
+      return err;
     }
-    blocks.push_back(std::move(*block));
     ++i;
   }
   return std::nullopt;
@@ -210,19 +210,18 @@ Result<Message> decode_assistant(dom::object m, std::string_view param) {
     }
   }
   if (const auto content = find(m, "content"); content && !content->is_null()) {
-    std::vector<ContentBlock> blocks;
+    const size_t first = out.content.size();
     if (auto err = decode_content(*content, std::string(param) + ".content",
-                                  /*allow_refusal=*/true, blocks)) {
+                                  /*allow_refusal=*/true, out.content)) {
       return *err;
     }
     out.content_is_string = content->is_string();
-    for (ContentBlock& b : blocks) {
-      if (b.type == BlockType::Text && b.text.empty()) {
-        continue;  // "" says "no text" (e.g. next to tool_calls); an empty block is invalid
-                   // elsewhere
-      }
-      out.content.push_back(std::move(b));
-    }
+    // "" says "no text" (e.g. next to tool_calls); an empty block is invalid elsewhere.
+    out.content.erase(
+        std::remove_if(
+            out.content.begin() + static_cast<ptrdiff_t>(first), out.content.end(),
+            [](const ContentBlock& b) { return b.type == BlockType::Text && b.text.empty(); }),
+        out.content.end());
   } else {
     out.content_is_string = true;
   }

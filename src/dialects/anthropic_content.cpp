@@ -8,6 +8,7 @@
 
 namespace heimdall::dialects::anthropic_detail {
 
+namespace dom = simdjson::dom;
 using schema::BlockType;
 using schema::ContentBlock;
 using schema::MediaSource;
@@ -41,17 +42,17 @@ schema::Error wrong_kind(const Path& path, std::string_view kind) {
   return schema::Error::invalid(std::move(msg));
 }
 
-std::optional<schema::CacheControl> decode_cache_control(const boost::json::value& v) {
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+std::optional<schema::CacheControl> decode_cache_control(dom::element v) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   schema::CacheControl cc;
-  if (const auto* t = find(*o, "type"); t != nullptr && t->is_string()) {
-    cc.type = t->get_string();
+  if (auto t = get_string(o, "type")) {
+    cc.type = *t;
   }
-  if (const auto* ttl = find(*o, "ttl"); ttl != nullptr && ttl->is_string()) {
-    cc.ttl = std::string(ttl->get_string());
+  if (auto ttl = get_string(o, "ttl")) {
+    cc.ttl = std::string(*ttl);
   }
   return cc;
 }
@@ -68,88 +69,98 @@ void write_cache_control(JsonWriter& w, const schema::CacheControl& cc) {
 namespace {
 
 // Reads a required string member; on failure returns the Anthropic-worded error.
-schema::Result<std::string> required_string(const boost::json::object& o, std::string_view key,
-                                            const Path& path) {
-  const auto* v = find(o, key);
-  if (v == nullptr) {
+schema::Result<std::string> required_string(dom::object o, std::string_view key, const Path& path) {
+  const auto v = find(o, key);
+  if (!v) {
     return field_required(path.child(key));
   }
-  if (!v->is_string()) {
+  std::string_view s;
+  if (v->get_string().get(s) != simdjson::SUCCESS) {
     return wrong_kind(path.child(key), "a valid string");
   }
-  return std::string(v->get_string());
+  return std::string(s);
 }
 
-std::optional<std::string> optional_string(const boost::json::object& o, std::string_view key) {
-  const auto* v = find(o, key);
-  if (v == nullptr || !v->is_string()) {
-    return std::nullopt;
+std::optional<std::string> optional_string(dom::object o, std::string_view key) {
+  if (auto s = get_string(o, key)) {
+    return std::string(*s);
   }
-  return std::string(v->get_string());
+  return std::nullopt;
 }
 
-ContentBlock opaque(const boost::json::value& v) {
+ContentBlock opaque(dom::element v) {
   ContentBlock b;
   b.type = BlockType::Opaque;
-  b.raw = v;  // copies into the default resource: the parse arena dies with the request body
+  b.raw = to_boost(v);
   return b;
+}
+
+// Decodes the blocks of a `content` array into `out`.
+std::optional<schema::Error> decode_blocks(dom::array arr, const Path& path,
+                                           std::vector<ContentBlock>& out) {
+  out.reserve(out.size() + arr.size());
+  size_t i = 0;
+  for (const dom::element v : arr) {
+    auto block = decode_block(v, path.at(i++));
+    if (!block) {
+      return block.error();
+    }
+    out.push_back(std::move(*block));
+  }
+  return std::nullopt;
 }
 
 // A source the canonical model has a slot for; nullopt for a kind it does not know (the block is
 // then kept Opaque so a newer Anthropic source type survives a round trip).
-schema::Result<std::optional<MediaSource>> decode_source(const boost::json::object& block,
-                                                         const Path& path, ContentBlock& out) {
+schema::Result<std::optional<MediaSource>> decode_source(dom::object block, const Path& path,
+                                                         ContentBlock& out) {
   const Path source_path = path.child("source");
-  const auto* sv = find(block, "source");
-  if (sv == nullptr) {
+  const auto sv = find(block, "source");
+  if (!sv) {
     return field_required(source_path);
   }
-  const auto* so = sv->if_object();
-  if (so == nullptr) {
+  dom::object so;
+  if (sv->get_object().get(so) != simdjson::SUCCESS) {
     return wrong_kind(source_path, "a valid dictionary");
   }
-  const auto* tv = find(*so, "type");
-  if (tv == nullptr) {
+  const auto tv = find(so, "type");
+  if (!tv) {
     return field_required(source_path.child("type"));
   }
-  if (!tv->is_string()) {
+  std::string_view type;
+  if (tv->get_string().get(type) != simdjson::SUCCESS) {
     return std::optional<MediaSource>{};
   }
-  const std::string_view type = tv->get_string();
   MediaSource src;
   const Path typed = source_path.child(type);
   if (type == "base64" || type == "text") {
     src.kind = type == "base64" ? MediaSource::Kind::Base64 : MediaSource::Kind::Text;
-    HEIMDALL_TRY(src.data, required_string(*so, "data", typed));
-    if (auto mt = optional_string(*so, "media_type")) {
+    HEIMDALL_TRY(src.data, required_string(so, "data", typed));
+    if (auto mt = optional_string(so, "media_type")) {
       src.media_type = std::move(*mt);
     } else if (src.kind == MediaSource::Kind::Base64) {
       return field_required(typed.child("media_type"));
     }
   } else if (type == "url") {
     src.kind = MediaSource::Kind::Url;
-    HEIMDALL_TRY(src.url, required_string(*so, "url", typed));
+    HEIMDALL_TRY(src.url, required_string(so, "url", typed));
   } else if (type == "file") {
     src.kind = MediaSource::Kind::File;
-    HEIMDALL_TRY(src.file_id, required_string(*so, "file_id", typed));
+    HEIMDALL_TRY(src.file_id, required_string(so, "file_id", typed));
   } else if (type == "content") {
     src.kind = MediaSource::Kind::Content;
-    const auto* cv = find(*so, "content");
-    if (cv == nullptr) {
+    const auto cv = find(so, "content");
+    if (!cv) {
       return field_required(typed.child("content"));
     }
-    if (const auto* s = cv->if_string()) {
-      out.content.push_back(ContentBlock::make_text(std::string(*s)));
+    std::string_view text;
+    dom::array arr;
+    if (cv->get_string().get(text) == simdjson::SUCCESS) {
+      out.content.push_back(ContentBlock::make_text(std::string(text)));
       out.content_is_string = true;
-    } else if (const auto* arr = cv->if_array()) {
-      const Path cp = typed.child("content");
-      out.content.reserve(arr->size());
-      for (size_t i = 0; i < arr->size(); ++i) {
-        auto inner = decode_block((*arr)[i], cp.at(i));
-        if (!inner) {
-          return inner.error();
-        }
-        out.content.push_back(std::move(*inner));
+    } else if (cv->get_array().get(arr) == simdjson::SUCCESS) {
+      if (auto err = decode_blocks(arr, typed.child("content"), out.content)) {
+        return *err;
       }
     } else {
       return wrong_kind(typed.child("content"), "a valid list");
@@ -163,10 +174,8 @@ schema::Result<std::optional<MediaSource>> decode_source(const boost::json::obje
 // The members every block type may carry besides its own.
 bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
 
-void keep_unknown(const boost::json::object& o, ContentBlock& b,
-                  std::initializer_list<std::string_view> known) {
-  for (const auto& kv : o) {
-    const std::string_view k = kv.key();
+void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::string_view> known) {
+  for (const auto [k, value] : DistinctMembers(o)) {
     if (is_common_key(k)) {
       continue;
     }
@@ -178,107 +187,104 @@ void keep_unknown(const boost::json::object& o, ContentBlock& b,
       }
     }
     if (!is_known) {
-      b.extra[k] = kv.value();
+      b.extra[k] = to_boost(value);
     }
   }
 }
 
 }  // namespace
 
-schema::Result<ContentBlock> decode_block(const boost::json::value& v, const Path& path) {
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
-  const auto* tv = find(*o, "type");
-  if (tv == nullptr) {
+  const auto tv = find(o, "type");
+  if (!tv) {
     return field_required(path.child("type"));
   }
-  if (!tv->is_string()) {
+  std::string_view type;
+  if (tv->get_string().get(type) != simdjson::SUCCESS) {
     return wrong_kind(path.child("type"), "a valid string");
   }
-  const std::string_view type = tv->get_string();
   const Path typed = path;  // Anthropic names members directly under the block index
 
   ContentBlock b;
   if (type == "text") {
     b.type = BlockType::Text;
-    HEIMDALL_TRY(b.text, required_string(*o, "text", typed));
-    keep_unknown(*o, b, {"text"});
+    HEIMDALL_TRY(b.text, required_string(o, "text", typed));
+    keep_unknown(o, b, {"text"});
   } else if (type == "image" || type == "document") {
     b.type = type == "image" ? BlockType::Image : BlockType::Document;
-    HEIMDALL_TRY(auto src, decode_source(*o, typed, b));
+    HEIMDALL_TRY(auto src, decode_source(o, typed, b));
     if (!src) {
       return opaque(v);
     }
     b.source = std::move(*src);
     if (b.type == BlockType::Document) {
-      b.title = optional_string(*o, "title");
-      b.context = optional_string(*o, "context");
+      b.title = optional_string(o, "title");
+      b.context = optional_string(o, "context");
     }
     if (b.type == BlockType::Document) {
-      keep_unknown(*o, b, {"source", "title", "context"});
+      keep_unknown(o, b, {"source", "title", "context"});
     } else {
-      keep_unknown(*o, b, {"source"});
+      keep_unknown(o, b, {"source"});
     }
   } else if (type == "tool_use") {
     b.type = BlockType::ToolUse;
-    HEIMDALL_TRY(b.id, required_string(*o, "id", typed));
-    HEIMDALL_TRY(b.name, required_string(*o, "name", typed));
-    const auto* in = find(*o, "input");
-    if (in == nullptr) {
+    HEIMDALL_TRY(b.id, required_string(o, "id", typed));
+    HEIMDALL_TRY(b.name, required_string(o, "name", typed));
+    const auto in = find(o, "input");
+    if (!in) {
       return field_required(typed.child("input"));
     }
     if (!in->is_object()) {
       return wrong_kind(typed.child("input"), "a valid dictionary");
     }
-    b.input = *in;
-    keep_unknown(*o, b, {"id", "name", "input"});
+    b.input = to_boost(*in);
+    keep_unknown(o, b, {"id", "name", "input"});
   } else if (type == "tool_result") {
     b.type = BlockType::ToolResult;
-    HEIMDALL_TRY(b.tool_use_id, required_string(*o, "tool_use_id", typed));
-    if (const auto* cv = find(*o, "content"); cv != nullptr && !cv->is_null()) {
-      if (const auto* s = cv->if_string()) {
-        b.content.push_back(ContentBlock::make_text(std::string(*s)));
+    HEIMDALL_TRY(b.tool_use_id, required_string(o, "tool_use_id", typed));
+    if (const auto cv = find(o, "content"); cv && !cv->is_null()) {
+      std::string_view text;
+      dom::array arr;
+      if (cv->get_string().get(text) == simdjson::SUCCESS) {
+        b.content.push_back(ContentBlock::make_text(std::string(text)));
         b.content_is_string = true;
-      } else if (const auto* arr = cv->if_array()) {
-        const Path cp = typed.child("content");
-        b.content.reserve(arr->size());
-        for (size_t i = 0; i < arr->size(); ++i) {
-          auto inner = decode_block((*arr)[i], cp.at(i));
-          if (!inner) {
-            return inner.error();
-          }
-          b.content.push_back(std::move(*inner));
+      } else if (cv->get_array().get(arr) == simdjson::SUCCESS) {
+        if (auto err = decode_blocks(arr, typed.child("content"), b.content)) {
+          return *err;
         }
       } else {
         return wrong_kind(typed.child("content"), "a valid list");
       }
     }
-    if (const auto* ev = find(*o, "is_error"); ev != nullptr && !ev->is_null()) {
-      if (!ev->is_bool()) {
+    if (const auto ev = find(o, "is_error"); ev && !ev->is_null()) {
+      bool is_error = false;
+      if (ev->get_bool().get(is_error) != simdjson::SUCCESS) {
         return wrong_kind(typed.child("is_error"), "a valid boolean");
       }
-      b.is_error = ev->get_bool();
+      b.is_error = is_error;
       if (!b.is_error) {
         b.extra["is_error"] = false;  // explicit false is rare; kept so the bytes round-trip
       }
     }
-    keep_unknown(*o, b, {"tool_use_id", "content", "is_error"});
+    keep_unknown(o, b, {"tool_use_id", "content", "is_error"});
   } else if (type == "thinking") {
     b.type = BlockType::Thinking;
-    HEIMDALL_TRY(b.text, required_string(*o, "thinking", typed));
-    HEIMDALL_TRY(b.signature, required_string(*o, "signature", typed));
-    keep_unknown(*o, b, {"thinking", "signature"});
+    HEIMDALL_TRY(b.text, required_string(o, "thinking", typed));
+    HEIMDALL_TRY(b.signature, required_string(o, "signature", typed));
+    keep_unknown(o, b, {"thinking", "signature"});
   } else if (type == "redacted_thinking") {
     b.type = BlockType::RedactedThinking;
-    HEIMDALL_TRY(b.data, required_string(*o, "data", typed));
-    keep_unknown(*o, b, {"data"});
+    HEIMDALL_TRY(b.data, required_string(o, "data", typed));
+    keep_unknown(o, b, {"data"});
   } else {
     // server_tool_use, web_search_tool_result, search_result, container_upload, mcp_* … (§2.1).
     return opaque(v);
   }
-  if (const auto* cc = find(*o, "cache_control")) {
+  if (const auto cc = find(o, "cache_control")) {
     b.cache_control = decode_cache_control(*cc);
   }
   return b;

@@ -38,7 +38,7 @@ enum class BlockShape { RequestSameDialect, RequestOtherDialect, Response };
 /// One block of `messages[].content`, `tool_result.content` or a response's `content`. Unknown
 /// block types and source kinds become Opaque with the raw JSON kept (never an error: new types
 /// appear often).
-schema::Result<schema::ContentBlock> decode_block(const boost::json::value& v, const Path& path);
+schema::Result<schema::ContentBlock> decode_block(simdjson::dom::element v, const Path& path);
 
 /// Whether `encode_block` would write anything for this block in this shape.
 bool is_encodable(const schema::ContentBlock& block, BlockShape shape);
@@ -50,7 +50,7 @@ void encode_block(JsonWriter& w, const schema::ContentBlock& block, BlockShape s
 void write_tool_id(JsonWriter& w, std::string_view key, std::string_view id, BlockShape shape);
 
 /// `cache_control` in either direction; a null or malformed value is treated as absent.
-std::optional<schema::CacheControl> decode_cache_control(const boost::json::value& v);
+std::optional<schema::CacheControl> decode_cache_control(simdjson::dom::element v);
 void write_cache_control(JsonWriter& w, const schema::CacheControl& cc);
 
 }  // namespace heimdall::dialects::anthropic_detail

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dialects/codec.hpp"
+#include "dialects/json_dom.hpp"
 #include "schema/error.hpp"
 #include "schema/request.hpp"
 #include "schema/response.hpp"
@@ -15,13 +16,18 @@
 #include <string>
 #include <string_view>
 
-namespace heimdall::dialects::anthropic_detail {
-
+namespace heimdall::dialects {
 class JsonWriter;
+}  // namespace heimdall::dialects
+
+namespace heimdall::dialects::anthropic_detail {
 
 // anthropic_request.cpp — POST /v1/messages bodies (anthropic.md §2).
 schema::Result<schema::CanonicalRequest> decode_request(std::string_view body);
 std::string encode_request(const schema::CanonicalRequest& request);
+/// Why `text` is not valid JSON, in Boost.JSON's words (the decoders' error messages predate their
+/// move to simdjson); call only when parsing failed.
+std::string json_error_message(std::string_view text);
 
 // anthropic_response.cpp — the Message object (§3).
 schema::Result<schema::CanonicalResponse> decode_response(std::string_view body,
@@ -33,7 +39,7 @@ std::optional<schema::StopReason> parse_stop_reason(std::string_view name);
 std::string message_id(std::string_view id);
 /// Overwrites the counters present in an Anthropic `usage` object (absent ones stay as they were,
 /// which is how message_delta's cumulative usage updates message_start's, §4.2).
-void read_usage_into(const boost::json::value& v, schema::Usage& usage);
+void read_usage_into(simdjson::dom::element v, schema::Usage& usage);
 /// Writes `usage` the way Message and message_start carry it (all four counters).
 void write_usage(JsonWriter& w, const schema::Usage& usage);
 

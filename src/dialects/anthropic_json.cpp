@@ -1,91 +1,58 @@
 #include "dialects/anthropic_json.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
 
 namespace heimdall::dialects::anthropic_detail {
-
-void JsonWriter::uint(uint64_t n) {
-  separate();
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out_.append(buf, end);
-  need_comma_ = true;
-}
-
-void JsonWriter::number(double d) {
-  separate();
-  if (!std::isfinite(d)) {
-    // JSON has no NaN/Infinity; a canonical value from another dialect could still hold one.
-    out_.append("null");
-  } else {
-    // Shortest round-trip form: 0.7 stays "0.7" (Boost.JSON would write "7E-1").
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-    out_.append(buf, end);
-  }
-  need_comma_ = true;
-}
-
-void JsonWriter::value(const boost::json::value& v) {
-  separate();
-  append_json_value(out_, v);
-  need_comma_ = true;
-}
 
 const boost::json::value* find(const boost::json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it == o.end() ? nullptr : &it->value();
 }
 
-std::optional<uint64_t> as_uint(const boost::json::value& v) {
-  if (const auto* u = v.if_uint64()) {
-    return *u;
-  }
-  if (const auto* i = v.if_int64()) {
-    if (*i >= 0) {
-      return static_cast<uint64_t>(*i);
+namespace dom = simdjson::dom;
+
+std::optional<uint64_t> as_uint(dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::UINT64:
+      return v.get_uint64().value_unsafe();
+    case dom::element_type::INT64: {
+      const int64_t i = v.get_int64().value_unsafe();
+      return i >= 0 ? std::optional<uint64_t>(static_cast<uint64_t>(i)) : std::nullopt;
     }
-    return std::nullopt;
-  }
-  if (const auto* d = v.if_double()) {
-    if (*d >= 0 && *d < 18446744073709551616.0 && std::trunc(*d) == *d) {
-      return static_cast<uint64_t>(*d);
+    case dom::element_type::DOUBLE: {
+      const double d = v.get_double().value_unsafe();
+      if (d >= 0 && d < 18446744073709551616.0 && std::trunc(d) == d) {
+        return static_cast<uint64_t>(d);
+      }
+      return std::nullopt;
     }
+    default:
+      return std::nullopt;
   }
-  return std::nullopt;
 }
 
-std::optional<int64_t> as_int(const boost::json::value& v) {
-  if (const auto* i = v.if_int64()) {
-    return *i;
-  }
-  if (const auto* u = v.if_uint64()) {
-    if (*u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return static_cast<int64_t>(*u);
+std::optional<int64_t> as_int(dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::INT64:
+      return v.get_int64().value_unsafe();
+    case dom::element_type::UINT64: {
+      const uint64_t u = v.get_uint64().value_unsafe();
+      if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return static_cast<int64_t>(u);
+      }
+      return std::nullopt;
     }
-    return std::nullopt;
-  }
-  if (const auto* d = v.if_double()) {
-    if (*d >= -9223372036854775808.0 && *d < 9223372036854775808.0 && std::trunc(*d) == *d) {
-      return static_cast<int64_t>(*d);
+    case dom::element_type::DOUBLE: {
+      const double d = v.get_double().value_unsafe();
+      if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && std::trunc(d) == d) {
+        return static_cast<int64_t>(d);
+      }
+      return std::nullopt;
     }
+    default:
+      return std::nullopt;
   }
-  return std::nullopt;
-}
-
-std::optional<double> as_number(const boost::json::value& v) {
-  if (const auto* d = v.if_double()) {
-    return *d;
-  }
-  if (const auto* i = v.if_int64()) {
-    return static_cast<double>(*i);
-  }
-  if (const auto* u = v.if_uint64()) {
-    return static_cast<double>(*u);
-  }
-  return std::nullopt;
 }
 
 }  // namespace heimdall::dialects::anthropic_detail

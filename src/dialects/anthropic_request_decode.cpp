@@ -5,6 +5,7 @@
 #include "dialects/anthropic_json.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 
 #include <string>
@@ -12,6 +13,7 @@
 
 namespace heimdall::dialects::anthropic_detail {
 
+namespace dom = simdjson::dom;
 using schema::BlockType;
 using schema::CanonicalRequest;
 using schema::ContentBlock;
@@ -19,30 +21,24 @@ using schema::Error;
 
 namespace {
 
-std::optional<std::string> string_or_null(const boost::json::value& v) {
-  if (const auto* s = v.if_string()) {
-    return std::string(*s);
-  }
-  return std::nullopt;
-}
-
-schema::Result<std::vector<ContentBlock>> decode_system(const boost::json::value& v,
-                                                        CanonicalRequest& req) {
+schema::Result<std::vector<ContentBlock>> decode_system(dom::element v, CanonicalRequest& req) {
   const Path path{nullptr, "system", 0};
   std::vector<ContentBlock> out;
-  if (const auto* s = v.if_string()) {
+  std::string_view text;
+  if (v.get_string().get(text) == simdjson::SUCCESS) {
     req.system_is_string = true;
-    out.push_back(ContentBlock::make_text(std::string(*s)));
+    out.push_back(ContentBlock::make_text(std::string(text)));
     return out;
   }
-  const auto* arr = v.if_array();
-  if (arr == nullptr) {
+  dom::array arr;
+  if (v.get_array().get(arr) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid list");
   }
-  out.reserve(arr->size());
-  for (size_t i = 0; i < arr->size(); ++i) {
+  out.reserve(arr.size());
+  size_t i = 0;
+  for (const dom::element e : arr) {
     // Blocks are large: they are moved from the result straight into place, not via a local.
-    auto block = decode_block((*arr)[i], path.at(i));
+    auto block = decode_block(e, path.at(i));
     if (!block) {
       return block.error();
     }
@@ -50,48 +46,55 @@ schema::Result<std::vector<ContentBlock>> decode_system(const boost::json::value
       return schema::Error::invalid(path.at(i).child("type").str() + ": Input should be 'text'");
     }
     out.push_back(std::move(*block));
+    ++i;
   }
   return out;
 }
 
-schema::Result<std::vector<schema::Message>> decode_messages(const boost::json::value& v) {
+schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
   const Path path{nullptr, "messages", 0};
-  const auto* arr = v.if_array();
-  if (arr == nullptr) {
+  dom::array arr;
+  if (v.get_array().get(arr) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid list");
   }
   std::vector<schema::Message> out;
-  out.reserve(arr->size());
-  for (size_t i = 0; i < arr->size(); ++i) {
-    const Path mp = path.at(i);
-    const auto* mo = (*arr)[i].if_object();
-    if (mo == nullptr) {
+  out.reserve(arr.size());
+  size_t i = 0;
+  for (const dom::element e : arr) {
+    const Path mp = path.at(i++);
+    dom::object mo;
+    if (e.get_object().get(mo) != simdjson::SUCCESS) {
       return wrong_kind(mp, "a valid dictionary");
     }
-    schema::Message msg;
-    const auto* role = find(*mo, "role");
-    if (role == nullptr) {
+    schema::Message& msg = out.emplace_back();
+    const auto role = find(mo, "role");
+    if (!role) {
       return field_required(mp.child("role"));
     }
-    if (const auto* r = role->if_string(); r != nullptr && *r == "user") {
+    std::string_view r;
+    const bool is_string = role->get_string().get(r) == simdjson::SUCCESS;
+    if (is_string && r == "user") {
       msg.role = schema::Role::User;
-    } else if (r != nullptr && *r == "assistant") {
+    } else if (is_string && r == "assistant") {
       msg.role = schema::Role::Assistant;
     } else {
       return Error::invalid(mp.child("role").str() + ": Input should be 'user' or 'assistant'");
     }
-    const auto* content = find(*mo, "content");
-    if (content == nullptr) {
+    const auto content = find(mo, "content");
+    if (!content) {
       return field_required(mp.child("content"));
     }
-    if (const auto* s = content->if_string()) {
+    std::string_view text;
+    dom::array blocks;
+    if (content->get_string().get(text) == simdjson::SUCCESS) {
       msg.content_is_string = true;
-      msg.content.push_back(ContentBlock::make_text(std::string(*s)));
-    } else if (const auto* blocks = content->if_array()) {
+      msg.content.push_back(ContentBlock::make_text(std::string(text)));
+    } else if (content->get_array().get(blocks) == simdjson::SUCCESS) {
       const Path cp = mp.child("content");
-      msg.content.reserve(blocks->size());
-      for (size_t j = 0; j < blocks->size(); ++j) {
-        auto block = decode_block((*blocks)[j], cp.at(j));
+      msg.content.reserve(blocks.size());
+      size_t j = 0;
+      for (const dom::element b : blocks) {
+        auto block = decode_block(b, cp.at(j++));
         if (!block) {
           return block.error();
         }
@@ -100,86 +103,88 @@ schema::Result<std::vector<schema::Message>> decode_messages(const boost::json::
     } else {
       return wrong_kind(mp.child("content"), "a valid list");
     }
-    out.push_back(std::move(msg));
   }
   return out;
 }
 
-schema::Result<schema::Tool> decode_tool(const boost::json::value& v, const Path& path) {
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
   schema::Tool tool;
-  if (const auto* t = find(*o, "type"); t != nullptr && t->is_string()) {
-    tool.type = t->get_string();
+  if (auto t = get_string(o, "type")) {
+    tool.type = *t;
   }
   const bool custom = tool.type.empty() || tool.type == "custom";
   // Anthropic reports custom-tool fields under the union tag: `tools.3.custom.input_schema`.
   const Path tp = custom ? path.child("custom") : path.child(tool.type);
-  const auto* name = find(*o, "name");
-  if (name == nullptr) {
+  const auto name = find(o, "name");
+  if (!name) {
     return field_required(tp.child("name"));
   }
-  if (!name->is_string()) {
+  std::string_view name_text;
+  if (name->get_string().get(name_text) != simdjson::SUCCESS) {
     return wrong_kind(tp.child("name"), "a valid string");
   }
-  tool.name = name->get_string();
-  for (const auto& kv : *o) {
-    const std::string_view k = kv.key();
-    const auto& val = kv.value();
+  tool.name = name_text;
+  for (const auto [k, val] : DistinctMembers(o)) {
     if (k == "type" || k == "name") {
       continue;
     }
     if (k == "cache_control") {
       tool.cache_control = decode_cache_control(val);
     } else if (k == "strict" && val.is_bool()) {
-      tool.strict = val.get_bool();
+      tool.strict = val.get_bool().value_unsafe();
     } else if (custom && k == "description" && val.is_string()) {
-      tool.description = val.get_string();
+      tool.description = val.get_string().value_unsafe();
     } else if (custom && k == "input_schema") {
       if (!val.is_object()) {
         return wrong_kind(tp.child("input_schema"), "a valid dictionary");
       }
-      tool.input_schema = val;
+      tool.input_schema = to_boost(val);
     } else {
       // Anthropic-defined tools keep their parameters (max_uses, display_width_px, …) here, and
       // newer custom-tool keys (defer_loading, input_examples, …) ride along the same way.
-      tool.extra[k] = val;
+      tool.extra[k] = to_boost(val);
     }
   }
-  if (custom && find(*o, "input_schema") == nullptr) {
+  if (custom && !find(o, "input_schema")) {
     return field_required(tp.child("input_schema"));
   }
   return tool;
 }
 
-schema::Result<schema::ToolChoice> decode_tool_choice(const boost::json::value& v) {
+schema::Result<schema::ToolChoice> decode_tool_choice(dom::element v) {
   const Path path{nullptr, "tool_choice", 0};
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
-  const auto* t = find(*o, "type");
-  if (t == nullptr) {
+  const auto t = find(o, "type");
+  if (!t) {
     return Error::invalid("tool_choice: Unable to extract tag using discriminator 'type'");
   }
   schema::ToolChoice tc;
-  const std::string_view type = t->is_string() ? std::string_view(t->get_string()) : "";
+  std::string_view type;
+  if (t->get_string().get(type) != simdjson::SUCCESS) {
+    type = "";
+  }
   if (type == "auto") {
     tc.kind = schema::ToolChoice::Kind::Auto;
   } else if (type == "any") {
     tc.kind = schema::ToolChoice::Kind::Any;
   } else if (type == "tool") {
     tc.kind = schema::ToolChoice::Kind::Tool;
-    const auto* name = find(*o, "name");
-    if (name == nullptr) {
+    const auto name = find(o, "name");
+    if (!name) {
       return field_required(path.child("tool").child("name"));
     }
-    if (!name->is_string()) {
+    std::string_view name_text;
+    if (name->get_string().get(name_text) != simdjson::SUCCESS) {
       return wrong_kind(path.child("tool").child("name"), "a valid string");
     }
-    tc.name = name->get_string();
+    tc.name = name_text;
   } else if (type == "none") {
     tc.kind = schema::ToolChoice::Kind::None;
   } else {
@@ -188,28 +193,31 @@ schema::Result<schema::ToolChoice> decode_tool_choice(const boost::json::value& 
         "' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', "
         "'none'");
   }
-  if (const auto* d = find(*o, "disable_parallel_tool_use"); d != nullptr && d->is_bool()) {
-    tc.disable_parallel_tool_use = d->get_bool();
+  if (const auto d = find(o, "disable_parallel_tool_use"); d && d->is_bool()) {
+    tc.disable_parallel_tool_use = d->get_bool().value_unsafe();
   }
   return tc;
 }
 
-schema::Result<schema::Thinking> decode_thinking(const boost::json::value& v) {
+schema::Result<schema::Thinking> decode_thinking(dom::element v) {
   const Path path{nullptr, "thinking", 0};
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
-  const auto* t = find(*o, "type");
-  if (t == nullptr) {
+  const auto t = find(o, "type");
+  if (!t) {
     return Error::invalid("thinking: Unable to extract tag using discriminator 'type'");
   }
   schema::Thinking th;
-  const std::string_view type = t->is_string() ? std::string_view(t->get_string()) : "";
+  std::string_view type;
+  if (t->get_string().get(type) != simdjson::SUCCESS) {
+    type = "";
+  }
   if (type == "enabled") {
     th.kind = schema::Thinking::Kind::Enabled;
-    const auto* b = find(*o, "budget_tokens");
-    if (b == nullptr) {
+    const auto b = find(o, "budget_tokens");
+    if (!b) {
       return field_required(path.child("enabled").child("budget_tokens"));
     }
     auto budget = as_uint(*b);
@@ -226,36 +234,39 @@ schema::Result<schema::Thinking> decode_thinking(const boost::json::value& v) {
                           "' found using 'type' does not match any of the expected tags: "
                           "'enabled', 'disabled', 'adaptive'");
   }
-  if (const auto* d = find(*o, "display")) {
-    th.display = string_or_null(*d);
+  if (const auto d = find(o, "display")) {
+    std::string_view display;
+    if (d->get_string().get(display) == simdjson::SUCCESS) {
+      th.display = std::string(display);
+    } else {
+      th.display = std::nullopt;
+    }
   }
   return th;
 }
 
 // output_config stays in `extra` for a same-dialect replay; its effort and JSON-schema format are
 // also lifted into the canonical fields so other dialects can honour them (§6.1 table).
-void lift_output_config(const boost::json::value& v, CanonicalRequest& req) {
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+void lift_output_config(dom::element v, CanonicalRequest& req) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return;
   }
-  if (const auto* e = find(*o, "effort"); e != nullptr && e->is_string()) {
-    req.reasoning_effort = std::string(e->get_string());
+  if (auto e = get_string(o, "effort")) {
+    req.reasoning_effort = std::string(*e);
   }
-  const auto* f = find(*o, "format");
-  const auto* fo = f != nullptr ? f->if_object() : nullptr;
-  if (fo == nullptr) {
+  const auto fo = get_object(o, "format");
+  if (!fo) {
     return;
   }
-  const auto* ft = find(*fo, "type");
-  const auto* schema = find(*fo, "schema");
-  if (ft == nullptr || !ft->is_string() || ft->get_string() != "json_schema" || schema == nullptr) {
+  const auto schema = find(*fo, "schema");
+  if (get_string(*fo, "type") != "json_schema" || !schema) {
     return;
   }
   // The canonical response_format uses OpenAI's shape, the common denominator of the dialects.
   boost::json::object js;
   js["name"] = "response";
-  js["schema"] = *schema;
+  js["schema"] = to_boost(*schema);
   js["strict"] = true;
   boost::json::object rf;
   rf["type"] = "json_schema";
@@ -263,19 +274,18 @@ void lift_output_config(const boost::json::value& v, CanonicalRequest& req) {
   req.response_format = boost::json::value(std::move(rf));
 }
 
-schema::Result<CanonicalRequest> decode_object(const boost::json::object& root) {
+schema::Result<CanonicalRequest> decode_object(dom::object root) {
   CanonicalRequest req;
   req.origin = schema::Dialect::Anthropic;
   bool has_model = false, has_max_tokens = false, has_messages = false;
 
-  for (const auto& kv : root) {
-    const std::string_view k = kv.key();
-    const boost::json::value& v = kv.value();
+  for (const auto [k, v] : DistinctMembers(root)) {
     if (k == "model") {
-      if (!v.is_string()) {
+      std::string_view model;
+      if (v.get_string().get(model) != simdjson::SUCCESS) {
         return wrong_kind(Path{nullptr, "model", 0}, "a valid string");
       }
-      req.model = v.get_string();
+      req.model = model;
       has_model = true;
     } else if (k == "max_tokens") {
       const auto n = as_int(v);
@@ -299,7 +309,7 @@ schema::Result<CanonicalRequest> decode_object(const boost::json::object& root) 
       if (!v.is_bool()) {
         return Error::invalid("stream: Input should be a valid boolean");
       }
-      req.stream = v.get_bool();
+      req.stream = v.get_bool().value_unsafe();
     } else if (k == "temperature" || k == "top_p") {
       const auto d = as_number(v);
       if (!d) {
@@ -313,42 +323,46 @@ schema::Result<CanonicalRequest> decode_object(const boost::json::object& root) 
       }
       req.top_k = *n;
     } else if (k == "stop_sequences") {
-      const auto* arr = v.if_array();
-      if (arr == nullptr) {
+      dom::array arr;
+      if (v.get_array().get(arr) != simdjson::SUCCESS) {
         return Error::invalid("stop_sequences: Input should be a valid list");
       }
-      req.stop_sequences.reserve(arr->size());
-      for (size_t i = 0; i < arr->size(); ++i) {
-        const auto* s = (*arr)[i].if_string();
-        if (s == nullptr) {
+      req.stop_sequences.reserve(arr.size());
+      size_t i = 0;
+      for (const dom::element e : arr) {
+        std::string_view stop;
+        if (e.get_string().get(stop) != simdjson::SUCCESS) {
           return Error::invalid("stop_sequences." + std::to_string(i) +
                                 ": Input should be a valid string");
         }
-        req.stop_sequences.emplace_back(*s);
+        req.stop_sequences.emplace_back(stop);
+        ++i;
       }
     } else if (k == "metadata") {
       if (v.is_null()) {
         continue;
       }
-      const auto* o = v.if_object();
-      if (o == nullptr) {
+      dom::object o;
+      if (v.get_object().get(o) != simdjson::SUCCESS) {
         return Error::invalid("metadata: Input should be a valid dictionary");
       }
-      if (const auto* u = find(*o, "user_id"); u != nullptr && !u->is_null()) {
-        if (!u->is_string()) {
+      if (const auto u = find(o, "user_id"); u && !u->is_null()) {
+        std::string_view user;
+        if (u->get_string().get(user) != simdjson::SUCCESS) {
           return Error::invalid("metadata.user_id: Input should be a valid string");
         }
-        req.user_id = std::string(u->get_string());
+        req.user_id = std::string(user);
       }
     } else if (k == "tools") {
-      const auto* arr = v.if_array();
-      if (arr == nullptr) {
+      dom::array arr;
+      if (v.get_array().get(arr) != simdjson::SUCCESS) {
         return Error::invalid("tools: Input should be a valid list");
       }
       const Path tp{nullptr, "tools", 0};
-      req.tools.reserve(arr->size());
-      for (size_t i = 0; i < arr->size(); ++i) {
-        HEIMDALL_TRY(auto tool, decode_tool((*arr)[i], tp.at(i)));
+      req.tools.reserve(arr.size());
+      size_t i = 0;
+      for (const dom::element e : arr) {
+        HEIMDALL_TRY(auto tool, decode_tool(e, tp.at(i++)));
         req.tools.push_back(std::move(tool));
       }
     } else if (k == "tool_choice") {
@@ -356,17 +370,18 @@ schema::Result<CanonicalRequest> decode_object(const boost::json::object& root) 
     } else if (k == "thinking") {
       HEIMDALL_TRY(req.thinking, decode_thinking(v));
     } else if (k == "service_tier") {
-      if (!v.is_string()) {
+      std::string_view tier;
+      if (v.get_string().get(tier) != simdjson::SUCCESS) {
         return Error::invalid("service_tier: Input should be 'auto' or 'standard_only'");
       }
-      req.service_tier = std::string(v.get_string());
+      req.service_tier = std::string(tier);
     } else {
       // context_management, output_config, container, mcp_servers, cache_control, inference_geo, …:
       // replayed verbatim when the request goes back to Anthropic.
       if (k == "output_config") {
         lift_output_config(v, req);
       }
-      req.extra[k] = v;
+      req.extra[k] = to_boost(v);
     }
   }
   if (!has_model) {
@@ -383,23 +398,29 @@ schema::Result<CanonicalRequest> decode_object(const boost::json::object& root) 
 
 }  // namespace
 
-schema::Result<CanonicalRequest> decode_request(std::string_view body) {
-  // The parse tree lives in one arena freed at return; what the canonical request keeps is copied
-  // out (strings into std::string, kept JSON into the default resource).
+std::string json_error_message(std::string_view text) {
+  // Only on the error path: Boost.JSON's wording, which this codec reported before it parsed with
+  // simdjson. Numbers beyond the int64/uint64/double ranges are the one thing only simdjson
+  // refuses.
   unsigned char initial[4096];
   boost::json::monotonic_resource arena(initial, sizeof initial);
   boost::json::parse_options opts;
   opts.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  const boost::json::value root = boost::json::parse(body, ec, &arena, opts);
-  if (ec) {
-    return Error::invalid("invalid JSON body: " + ec.message());
+  boost::json::parse(text, ec, &arena, opts);
+  return ec ? ec.message() : std::string("number out of range");
+}
+
+schema::Result<CanonicalRequest> decode_request(std::string_view body) {
+  const JsonDocument doc(body, kMaxJsonDepth);
+  if (!doc.root()) {
+    return Error::invalid("invalid JSON body: " + json_error_message(body));
   }
-  const auto* o = root.if_object();
-  if (o == nullptr) {
+  dom::object o;
+  if (doc.root()->get_object().get(o) != simdjson::SUCCESS) {
     return Error::invalid("invalid JSON body: expected a JSON object");
   }
-  return decode_object(*o);
+  return decode_object(o);
 }
 
 }  // namespace heimdall::dialects::anthropic_detail

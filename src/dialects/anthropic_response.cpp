@@ -3,15 +3,13 @@
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-
 #include <random>
 #include <string>
 #include <utility>
 
 namespace heimdall::dialects::anthropic_detail {
 
+namespace dom = simdjson::dom;
 using schema::CanonicalResponse;
 using schema::Error;
 using schema::StopReason;
@@ -94,13 +92,13 @@ void write_usage(JsonWriter& w, const schema::Usage& usage) {
 
 namespace {
 
-void read_usage(const boost::json::value& v, schema::Usage& usage) {
-  const auto* o = v.if_object();
-  if (o == nullptr) {
+void read_usage(dom::element v, schema::Usage& usage) {
+  dom::object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
     return;
   }
   auto read = [&](std::string_view key, uint64_t& slot) {
-    if (const auto* n = find(*o, key)) {
+    if (const auto n = find(o, key)) {
       if (auto u = as_uint(*n)) {
         slot = *u;
       }
@@ -110,8 +108,8 @@ void read_usage(const boost::json::value& v, schema::Usage& usage) {
   read("output_tokens", usage.output_tokens);
   read("cache_read_input_tokens", usage.cache_read_input_tokens);
   read("cache_creation_input_tokens", usage.cache_creation_input_tokens);
-  if (const auto* d = find(*o, "output_tokens_details"); d != nullptr && d->is_object()) {
-    if (const auto* t = find(d->get_object(), "thinking_tokens")) {
+  if (const auto d = get_object(o, "output_tokens_details")) {
+    if (const auto t = find(*d, "thinking_tokens")) {
       if (auto u = as_uint(*t)) {
         usage.reasoning_tokens = *u;
       }
@@ -125,49 +123,44 @@ Error bad_upstream(std::string message) {
 
 }  // namespace
 
-void read_usage_into(const boost::json::value& v, schema::Usage& usage) { read_usage(v, usage); }
+void read_usage_into(dom::element v, schema::Usage& usage) { read_usage(v, usage); }
 
 schema::Result<CanonicalResponse> decode_response(std::string_view body,
                                                   const TranslationContext& ctx) {
-  unsigned char initial[4096];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  boost::json::parse_options opts;
-  opts.max_depth = kMaxJsonDepth;
-  boost::system::error_code ec;
-  const boost::json::value root = boost::json::parse(body, ec, &arena, opts);
-  if (ec) {
-    return bad_upstream(ec.message());
+  const JsonDocument doc(body, kMaxJsonDepth);
+  if (!doc.root()) {
+    return bad_upstream(json_error_message(body));
   }
-  const auto* o = root.if_object();
-  if (o == nullptr) {
+  dom::object o;
+  if (doc.root()->get_object().get(o) != simdjson::SUCCESS) {
     return bad_upstream("expected a JSON object");
   }
-  if (const auto* t = find(*o, "type");
-      t != nullptr && t->is_string() && t->get_string() == "error") {
+  if (get_string(o, "type") == "error") {
     // An error body that arrived with a 2xx status: treat it like decode_error would.
     return decode_error(0, body);
   }
   CanonicalResponse resp;
-  for (const auto& kv : *o) {
-    const std::string_view k = kv.key();
-    const auto& v = kv.value();
+  for (const auto [k, v] : DistinctMembers(o)) {
+    std::string_view text;
+    const bool is_string = v.get_string().get(text) == simdjson::SUCCESS;
     if (k == "id") {
-      if (const auto* s = v.if_string()) {
-        resp.id = *s;
+      if (is_string) {
+        resp.id = text;
       }
     } else if (k == "model") {
-      if (const auto* s = v.if_string()) {
-        resp.model = *s;
+      if (is_string) {
+        resp.model = text;
       }
     } else if (k == "content") {
-      const auto* arr = v.if_array();
-      if (arr == nullptr) {
+      dom::array arr;
+      if (v.get_array().get(arr) != simdjson::SUCCESS) {
         return bad_upstream("content: Input should be a valid list");
       }
       const Path path{nullptr, "content", 0};
-      resp.content.reserve(arr->size());
-      for (size_t i = 0; i < arr->size(); ++i) {
-        auto block = decode_block((*arr)[i], path.at(i));
+      resp.content.reserve(arr.size());
+      size_t i = 0;
+      for (const dom::element e : arr) {
+        auto block = decode_block(e, path.at(i++));
         if (!block) {
           return bad_upstream(block.error().message);
         }
@@ -180,36 +173,36 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
         resp.content.push_back(std::move(*block));
       }
     } else if (k == "stop_reason") {
-      if (const auto* s = v.if_string()) {
-        resp.stop_reason = parse_stop_reason(*s);
+      if (is_string) {
+        resp.stop_reason = parse_stop_reason(text);
         if (!resp.stop_reason) {
-          resp.extra["stop_reason"] = v;  // a reason newer than this codec: keep the word
+          resp.extra["stop_reason"] = text;  // a reason newer than this codec: keep the word
         }
       }
     } else if (k == "stop_sequence") {
-      if (const auto* s = v.if_string()) {
-        resp.stop_sequence = std::string(*s);
+      if (is_string) {
+        resp.stop_sequence = std::string(text);
       }
     } else if (k == "usage") {
       read_usage(v, resp.usage);
       // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
-      if (const auto* uo = v.if_object()) {
-        for (const auto& u : *uo) {
-          const std::string_view uk = u.key();
+      dom::object uo;
+      if (v.get_object().get(uo) == simdjson::SUCCESS) {
+        for (const auto [uk, value] : DistinctMembers(uo)) {
           if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
-              uk != "cache_creation_input_tokens" && !u.value().is_null()) {
+              uk != "cache_creation_input_tokens" && !value.is_null()) {
             auto& slot = resp.extra["usage"];
             if (!slot.is_object()) {
               slot.emplace_object();
             }
-            slot.get_object()[uk] = u.value();
+            slot.get_object()[uk] = to_boost(value);
           }
         }
       }
     } else if (k == "type" || k == "role") {
       continue;
     } else {
-      resp.extra[k] = v;  // container, stop_details, context_management, …
+      resp.extra[k] = to_boost(v);  // container, stop_details, context_management, …
     }
   }
   // The caller sees the model it asked for (codec.hpp), like every dialect's decoder does.

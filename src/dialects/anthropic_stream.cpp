@@ -6,9 +6,6 @@
 #include "dialects/anthropic_json.hpp"
 #include "schema/sse_event.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -58,7 +55,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     out.push_back(error_event(bad_stream(std::move(message))));
     done_ = true;
   }
-  void on_event(std::string_view name, const boost::json::object& o, std::vector<StreamEvent>& out);
+  void on_event(std::string_view name, simdjson::dom::object o, std::vector<StreamEvent>& out);
 
   std::string requested_model_;  // echoed instead of the upstream's model when set
   std::unordered_map<std::string, std::string> tool_name_restore_;
@@ -87,21 +84,16 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
   if (!name.empty() && !is_known_event(name)) {
     return;
   }
-  unsigned char initial[2048];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  boost::json::parse_options opts;
-  opts.max_depth = kMaxJsonDepth;
-  boost::system::error_code ec;
-  const boost::json::value data = boost::json::parse(event.data, ec, &arena, opts);
-  if (ec || !data.is_object()) {
+  const JsonDocument doc(event.data, kMaxJsonDepth);
+  simdjson::dom::object o;
+  if (!doc.root() || doc.root()->get_object().get(o) != simdjson::SUCCESS) {
     fail(out, "invalid JSON in upstream stream event");
     return;
   }
-  const auto& o = data.get_object();
   if (name.empty()) {
     // Some proxies drop `event:` lines; the JSON type says the same thing.
-    if (const auto* t = find(o, "type"); t != nullptr && t->is_string()) {
-      name = t->get_string();
+    if (auto t = get_string(o, "type")) {
+      name = *t;
     }
     if (name == "ping") {
       StreamEvent ev;
@@ -116,12 +108,12 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
   on_event(name, o, out);
 }
 
-void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::object& o,
+void AnthropicStreamDecoder::on_event(std::string_view name, simdjson::dom::object o,
                                       std::vector<StreamEvent>& out) {
   StreamEvent ev;
   auto read_index = [&]() -> bool {
-    const auto* i = find(o, "index");
-    const auto n = i != nullptr ? as_uint(*i) : std::nullopt;
+    const auto i = find(o, "index");
+    const auto n = i ? as_uint(*i) : std::nullopt;
     if (!n) {
       fail(out, "upstream stream event without index");
       return false;
@@ -132,15 +124,14 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
 
   if (name == "message_start") {
     ev.type = StreamEventType::MessageStart;
-    const auto* m = find(o, "message");
-    if (const auto* mo = m != nullptr ? m->if_object() : nullptr) {
-      if (const auto* id = find(*mo, "id"); id != nullptr && id->is_string()) {
-        ev.id = id->get_string();
+    if (const auto mo = get_object(o, "message")) {
+      if (auto id = get_string(*mo, "id")) {
+        ev.id = *id;
       }
-      if (const auto* model = find(*mo, "model"); model != nullptr && model->is_string()) {
-        ev.model = model->get_string();
+      if (auto model = get_string(*mo, "model")) {
+        ev.model = *model;
       }
-      if (const auto* u = find(*mo, "usage")) {
+      if (const auto u = find(*mo, "usage")) {
         read_usage_into(*u, usage_);
       }
     }
@@ -153,8 +144,8 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
     if (!read_index()) {
       return;
     }
-    const auto* cb = find(o, "content_block");
-    if (cb == nullptr) {
+    const auto cb = find(o, "content_block");
+    if (!cb) {
       fail(out, "content_block_start without content_block");
       return;
     }
@@ -174,21 +165,20 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
     if (!read_index()) {
       return;
     }
-    const auto* d = find(o, "delta");
-    const auto* dobj = d != nullptr ? d->if_object() : nullptr;
-    const auto* t = dobj != nullptr ? find(*dobj, "type") : nullptr;
-    if (t == nullptr || !t->is_string()) {
+    const auto dobj = get_object(o, "delta");
+    const auto t = dobj ? get_string(*dobj, "type") : std::nullopt;
+    if (!t) {
       fail(out, "content_block_delta without delta type");
       return;
     }
-    const std::string_view type = t->get_string();
+    const std::string_view type = *t;
     auto take = [&](std::string_view key, DeltaType dt) -> bool {
-      const auto* s = find(*dobj, key);
-      if (s == nullptr || !s->is_string()) {
+      const auto s = get_string(*dobj, key);
+      if (!s) {
         return false;
       }
       ev.delta_type = dt;
-      ev.delta = s->get_string();
+      ev.delta = *s;
       return true;
     };
     bool ok = false;
@@ -201,11 +191,11 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
     } else if (type == "signature_delta") {
       ok = take("signature", DeltaType::Signature);
     } else if (type == "citations_delta") {
-      if (const auto* c = find(*dobj, "citation"); c != nullptr && c->is_object()) {
+      if (const auto c = find(*dobj, "citation"); c && c->is_object()) {
         ev.delta_type = DeltaType::Citation;
         std::string json;
         JsonWriter w(json);
-        w.value(*c);
+        w.value(to_boost(*c));
         ev.delta = std::move(json);
         ok = true;
       }
@@ -223,16 +213,15 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
     }
   } else if (name == "message_delta") {
     ev.type = StreamEventType::MessageDelta;
-    if (const auto* d = find(o, "delta"); d != nullptr && d->is_object()) {
-      const auto& dobj = d->get_object();
-      if (const auto* sr = find(dobj, "stop_reason"); sr != nullptr && sr->is_string()) {
-        ev.stop_reason = parse_stop_reason(sr->get_string());
+    if (const auto dobj = get_object(o, "delta")) {
+      if (auto sr = get_string(*dobj, "stop_reason")) {
+        ev.stop_reason = parse_stop_reason(*sr);
       }
-      if (const auto* ss = find(dobj, "stop_sequence"); ss != nullptr && ss->is_string()) {
-        ev.stop_sequence = std::string(ss->get_string());
+      if (auto ss = get_string(*dobj, "stop_sequence")) {
+        ev.stop_sequence = std::string(*ss);
       }
     }
-    if (const auto* u = find(o, "usage")) {
+    if (const auto u = find(o, "usage")) {
       read_usage_into(*u, usage_);
     }
     ev.usage = usage_;
@@ -241,13 +230,12 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const boost::json::
     done_ = true;
   } else {  // "error"
     std::string_view type = "api_error", message = "upstream stream error";
-    if (const auto* e = find(o, "error"); e != nullptr && e->is_object()) {
-      const auto& eo = e->get_object();
-      if (const auto* t = find(eo, "type"); t != nullptr && t->is_string()) {
-        type = t->get_string();
+    if (const auto eo = get_object(o, "error")) {
+      if (auto t = get_string(*eo, "type")) {
+        type = *t;
       }
-      if (const auto* m = find(eo, "message"); m != nullptr && m->is_string()) {
-        message = m->get_string();
+      if (auto m = get_string(*eo, "message")) {
+        message = *m;
       }
     }
     ev = error_event(error_from_type(type, message));

@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 
@@ -216,6 +217,34 @@ void append_json_string(std::string& out, std::string_view s) {
 void append_json_value(std::string& out, const boost::json::value& v) {
   Sink sink(out);
   put_value(sink, v);
+}
+
+void JsonWriter::uint(uint64_t n) {
+  separate();
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, end);
+  need_comma_ = true;
+}
+
+void JsonWriter::number(double d) {
+  separate();
+  if (!std::isfinite(d)) {
+    // JSON has no NaN/Infinity; a canonical value from another dialect could still hold one.
+    out_.append("null");
+  } else {
+    // Shortest round-trip form: 0.7 stays "0.7" (Boost.JSON would write "7E-1").
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+    out_.append(buf, end);
+  }
+  need_comma_ = true;
+}
+
+void JsonWriter::value(const boost::json::value& v) {
+  separate();
+  append_json_value(out_, v);
+  need_comma_ = true;
 }
 
 }  // namespace heimdall::dialects

@@ -1,12 +1,14 @@
-// JSON text output shared by the dialect codecs: string escaping and a writer for parsed
-// Boost.JSON values (tool inputs and schemas, extras, bodies built as values). It writes the same
-// bytes as boost::json::serialize, directly into the caller's string: the library's serializer goes
-// through a suspendable state machine and, in serialize(), a zero-filled buffer, which made it
-// the largest cost of encoding a request (bench/micro).
+// JSON text output shared by the dialect codecs: string escaping, a writer for parsed Boost.JSON
+// values (tool inputs and schemas, extras) and JsonWriter, with which every encoder writes its
+// bodies and SSE frames. Values are written as boost::json::serialize writes them, directly into
+// the caller's string: the library's serializer goes through a suspendable state machine and, in
+// serialize(), a zero-filled buffer, and building a boost::json::value only to serialise it
+// allocates every node twice; both were the largest costs of encoding (bench/micro).
 #pragma once
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,5 +20,114 @@ void append_json_string(std::string& out, std::string_view s);
 
 /// Appends `v` as compact JSON, byte for byte what boost::json::serialize(v) returns.
 void append_json_value(std::string& out, const boost::json::value& v);
+
+// Appends JSON to a caller-owned string. Commas are inserted by tracking whether the previous token
+// ended a value; no nesting stack is needed because every container is opened and closed
+// explicitly. Key order is the order of the calls, so the output is stable (golden tests, caches
+// keyed on bytes).
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() {
+    separate();
+    out_.push_back('{');
+    need_comma_ = false;
+  }
+  void end_object() {
+    out_.push_back('}');
+    need_comma_ = true;
+  }
+  void begin_array() {
+    separate();
+    out_.push_back('[');
+    need_comma_ = false;
+  }
+  void end_array() {
+    out_.push_back(']');
+    need_comma_ = true;
+  }
+  /// Writes `"k":`; the next call writes the value.
+  void key(std::string_view k) {
+    separate();
+    append_json_string(out_, k);
+    out_.push_back(':');
+    need_comma_ = false;
+  }
+  /// A key spelled in the source (`w.key("role")`): the codecs' own member names never need
+  /// escaping, so the scan is skipped; keys that come from input take the overload above. Keys
+  /// and values spelled in the source must not hold a quote, a backslash or a control character.
+  template <size_t N>
+  void key(const char (&k)[N]) {
+    separate();
+    out_.push_back('"');
+    out_.append(k, N - 1);
+    out_.append("\":", 2);
+    need_comma_ = false;
+  }
+  void string(std::string_view s) {
+    separate();
+    append_json_string(out_, s);
+    need_comma_ = true;
+  }
+  /// A value spelled in the source (`"assistant"`, `"tool_use"`): written without the escape scan,
+  /// like literal keys, so it must not hold a quote, a backslash or a control character.
+  template <size_t N>
+  void string(const char (&s)[N]) {
+    separate();
+    out_.push_back('"');
+    out_.append(s, N - 1);
+    out_.push_back('"');
+    need_comma_ = true;
+  }
+  void uint(uint64_t n);
+  /// Shortest round-trip form (0.7 → "0.7"); null for NaN and infinities, which JSON lacks. Bodies
+  /// that must keep Boost.JSON's spelling ("7E-1") write `value(boost::json::value(d))`.
+  void number(double d);
+  void boolean(bool b) {
+    separate();
+    out_.append(b ? "true" : "false");
+    need_comma_ = true;
+  }
+  void null() {
+    separate();
+    out_.append("null");
+    need_comma_ = true;
+  }
+  /// Writes an already-parsed JSON value (extras, tool inputs, opaque blocks).
+  void value(const boost::json::value& v);
+  /// Writes pre-serialised JSON text verbatim; the caller guarantees it is one valid JSON value.
+  void raw_json(std::string_view json) {
+    separate();
+    out_.append(json);
+    need_comma_ = true;
+  }
+
+  // Shorthands for `key` + value.
+  template <class Key, class Value>
+  void field(const Key& k, const Value& s) {
+    key(k);
+    string(s);
+  }
+  template <class Key>
+  void field_uint(const Key& k, uint64_t n) {
+    key(k);
+    uint(n);
+  }
+  template <class Key>
+  void field_bool(const Key& k, bool b) {
+    key(k);
+    boolean(b);
+  }
+
+ private:
+  void separate() {
+    if (need_comma_) {
+      out_.push_back(',');
+    }
+  }
+  std::string& out_;
+  bool need_comma_ = false;
+};
 
 }  // namespace heimdall::dialects

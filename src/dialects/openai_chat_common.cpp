@@ -34,23 +34,6 @@ const json::array* get_array(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_array() ? &v->get_array() : nullptr;
 }
 
-std::optional<uint64_t> get_uint(const json::object& o, std::string_view key) {
-  const json::value* v = find(o, key);
-  if (v == nullptr) {
-    return std::nullopt;
-  }
-  if (v->is_uint64()) {
-    return v->get_uint64();
-  }
-  if (v->is_int64()) {
-    return v->get_int64() < 0 ? 0 : static_cast<uint64_t>(v->get_int64());
-  }
-  if (v->is_double() && v->get_double() >= 0) {
-    return static_cast<uint64_t>(v->get_double());
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 bool is_valid_tool_name(std::string_view name) {
@@ -163,11 +146,11 @@ std::string_view finish_reason_from_stop(std::optional<schema::StopReason> stop)
   return "stop";
 }
 
-schema::Usage usage_from_openai(const json::object& usage) {
+schema::Usage usage_from_openai(simdjson::dom::object usage) {
   schema::Usage u;
   uint64_t prompt = get_uint(usage, "prompt_tokens").value_or(0);
   uint64_t cached = 0;
-  if (const json::object* details = get_object(usage, "prompt_tokens_details")) {
+  if (const auto details = get_object(usage, "prompt_tokens_details")) {
     cached = get_uint(*details, "cached_tokens").value_or(0);
   }
   if (cached > prompt) {
@@ -176,25 +159,65 @@ schema::Usage usage_from_openai(const json::object& usage) {
   u.input_tokens = prompt - cached;
   u.cache_read_input_tokens = cached;
   u.output_tokens = get_uint(usage, "completion_tokens").value_or(0);
-  if (const json::object* details = get_object(usage, "completion_tokens_details")) {
+  if (const auto details = get_object(usage, "completion_tokens_details")) {
     u.reasoning_tokens = get_uint(*details, "reasoning_tokens");
   }
   return u;
 }
 
-json::object usage_to_openai(const schema::Usage& usage, json::storage_ptr sp) {
-  json::object u(5, sp);
-  uint64_t prompt = usage.total_input_tokens();
-  u["prompt_tokens"] = prompt;
-  u["completion_tokens"] = usage.output_tokens;
-  u["total_tokens"] = prompt + usage.output_tokens;
-  json::object prompt_details(1, sp);
-  prompt_details["cached_tokens"] = usage.cache_read_input_tokens;
-  u["prompt_tokens_details"] = std::move(prompt_details);
-  json::object completion_details(1, sp);
-  completion_details["reasoning_tokens"] = usage.reasoning_tokens.value_or(0);
-  u["completion_tokens_details"] = std::move(completion_details);
-  return u;
+void write_usage(JsonWriter& w, const schema::Usage& usage) {
+  const uint64_t prompt = usage.total_input_tokens();
+  w.begin_object();
+  w.field_uint("prompt_tokens", prompt);
+  w.field_uint("completion_tokens", usage.output_tokens);
+  w.field_uint("total_tokens", prompt + usage.output_tokens);
+  w.key("prompt_tokens_details");
+  w.begin_object();
+  w.field_uint("cached_tokens", usage.cache_read_input_tokens);
+  w.end_object();
+  w.key("completion_tokens_details");
+  w.begin_object();
+  w.field_uint("reasoning_tokens", usage.reasoning_tokens.value_or(0));
+  w.end_object();
+  w.end_object();
+}
+
+AssistantContent assistant_content(const std::vector<schema::ContentBlock>& blocks) {
+  AssistantContent c;
+  for (const schema::ContentBlock& b : blocks) {
+    if (b.type == schema::BlockType::Text) {
+      ++c.text_blocks;
+    } else if (b.type == schema::BlockType::Thinking) {
+      c.has_reasoning = c.has_reasoning || !b.text.empty();
+    } else if (b.type == schema::BlockType::ToolUse) {
+      c.has_calls = true;
+    }
+    // Redacted thinking and opaque blocks have no OpenAI form (§6.1).
+  }
+  return c;
+}
+
+void write_joined(JsonWriter& w, const std::vector<schema::ContentBlock>& blocks,
+                  schema::BlockType type) {
+  const schema::ContentBlock* only = nullptr;
+  size_t count = 0;
+  for (const schema::ContentBlock& b : blocks) {
+    if (b.type == type) {
+      only = &b;
+      ++count;
+    }
+  }
+  if (count == 1) {
+    w.string(only->text);  // the common case needs no copy
+    return;
+  }
+  std::string text;
+  for (const schema::ContentBlock& b : blocks) {
+    if (b.type == type) {
+      text.append(b.text);
+    }
+  }
+  w.string(text);
 }
 
 namespace {

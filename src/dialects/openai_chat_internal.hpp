@@ -5,6 +5,7 @@
 #pragma once
 
 #include "dialects/codec.hpp"
+#include "dialects/json_dom.hpp"
 #include "dialects/json_text.hpp"
 #include "schema/error.hpp"
 #include "schema/request.hpp"
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace heimdall::dialects::openai_chat {
 
@@ -51,7 +53,12 @@ const boost::json::value* find(const boost::json::object& o, std::string_view ke
 std::optional<std::string_view> get_string(const boost::json::object& o, std::string_view key);
 const boost::json::object* get_object(const boost::json::object& o, std::string_view key);
 const boost::json::array* get_array(const boost::json::object& o, std::string_view key);
-std::optional<uint64_t> get_uint(const boost::json::object& o, std::string_view key);
+// The same over simdjson's DOM, for the decoders that parse with it (dialects/json_dom.hpp).
+using dialects::find;
+using dialects::get_array;
+using dialects::get_object;
+using dialects::get_string;
+using dialects::get_uint;
 
 // OpenAI function names must match ^[a-zA-Z0-9_-]{1,64}$ (§6.1 "assistant tool_use"). A name that
 // does not is rewritten to its first 55 characters (invalid ones replaced by '_') + '_' + 8 hex
@@ -72,8 +79,20 @@ std::string_view finish_reason_from_stop(std::optional<schema::StopReason> stop)
 
 // OpenAI usage → canonical: prompt_tokens includes cached tokens, the canonical input_tokens does
 // not.
-schema::Usage usage_from_openai(const boost::json::object& usage);
-boost::json::object usage_to_openai(const schema::Usage& usage, boost::json::storage_ptr sp);
+schema::Usage usage_from_openai(simdjson::dom::object usage);
+/// Writes the `usage` object of a chat.completion (and of a stream's usage chunk).
+void write_usage(JsonWriter& w, const schema::Usage& usage);
+
+// What an assistant turn or answer holds, which decides the shape of its OpenAI message.
+struct AssistantContent {
+  size_t text_blocks = 0;
+  bool has_reasoning = false;  // a thinking block with text
+  bool has_calls = false;
+};
+AssistantContent assistant_content(const std::vector<schema::ContentBlock>& blocks);
+/// Writes the texts of the blocks of `type`, concatenated, as one JSON string.
+void write_joined(JsonWriter& w, const std::vector<schema::ContentBlock>& blocks,
+                  schema::BlockType type);
 
 // "chatcmpl-X" ↔ "msg_X": ids stay unique per upstream answer and recognisable in each dialect.
 // An empty upstream id gets a fresh one.

@@ -4,15 +4,14 @@
 // the canonical model has no slot for go to `extra` and are replayed only to this dialect.
 #include "dialects/openai_chat_internal.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-
+#include <algorithm>
 #include <string>
 #include <utility>
 
 namespace heimdall::dialects::openai_chat {
 
 namespace json = boost::json;
+namespace dom = simdjson::dom;
 using schema::BlockType;
 using schema::ContentBlock;
 using schema::Error;
@@ -23,28 +22,28 @@ using schema::Role;
 namespace {
 
 // OpenAI's words for JSON kinds, used in its "Invalid type for 'x'" messages.
-std::string_view kind_name(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
+std::string_view kind_name(dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::NULL_VALUE:
       return "null";
-    case json::kind::bool_:
+    case dom::element_type::BOOL:
       return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
       return "an integer";
-    case json::kind::double_:
+    case dom::element_type::DOUBLE:
       return "a decimal";
-    case json::kind::string:
+    case dom::element_type::STRING:
       return "a string";
-    case json::kind::array:
+    case dom::element_type::ARRAY:
       return "an array";
-    case json::kind::object:
+    case dom::element_type::OBJECT:
       return "an object";
   }
   return "an unknown type";
 }
 
-Error invalid_type(std::string_view param, std::string_view expected, const json::value& got) {
+Error invalid_type(std::string_view param, std::string_view expected, dom::element got) {
   std::string m = "Invalid type for '";
   m.append(param).append("': expected ").append(expected).append(", but got ");
   m.append(kind_name(got)).append(" instead.");
@@ -55,9 +54,18 @@ Error missing(std::string_view param) {
   return Error::invalid("Missing required parameter: '" + std::string(param) + "'.");
 }
 
-std::optional<schema::CacheControl> decode_cache_control(const json::object& part) {
-  const json::object* cc = get_object(part, "cache_control");
-  if (cc == nullptr) {
+// Parameter names such as `messages[3].content[1]` are built only when an error names one.
+std::string indexed(std::string_view param, size_t i) {
+  std::string out(param);
+  out.push_back('[');
+  out.append(std::to_string(i));
+  out.push_back(']');
+  return out;
+}
+
+std::optional<schema::CacheControl> decode_cache_control(dom::object part) {
+  const auto cc = get_object(part, "cache_control");
+  if (!cc) {
     return std::nullopt;
   }
   schema::CacheControl out;
@@ -92,46 +100,41 @@ schema::MediaSource source_from_url(std::string_view url) {
   return src;
 }
 
-ContentBlock opaque(const json::value& part) {
-  ContentBlock b;
-  b.type = BlockType::Opaque;
-  b.raw = own(part);
-  return b;
-}
-
-// One element of a user/system/tool `content` array.
-Result<ContentBlock> decode_part(const json::value& part_value, const std::string& param) {
-  if (!part_value.is_object()) {
-    return invalid_type(param, "an object", part_value);
+// One element of a user/system/tool `content` array, decoded into `b` (a fresh block already in
+// its vector: blocks are large, so they are built in place); `param` names it in errors (e.g.
+// `messages[2].content`, element `i`).
+std::optional<Error> decode_part(dom::element part_value, std::string_view param, size_t i,
+                                 ContentBlock& b) {
+  dom::object part;
+  if (part_value.get_object().get(part) != simdjson::SUCCESS) {
+    return invalid_type(indexed(param, i), "an object", part_value);
   }
-  const json::object& part = part_value.get_object();
   auto type = get_string(part, "type");
   if (!type) {
-    return missing(param + ".type");
+    return missing(indexed(param, i) + ".type");
   }
-  ContentBlock b;
   if (*type == "text") {
     auto text = get_string(part, "text");
     if (!text) {
-      return missing(param + ".text");
+      return missing(indexed(param, i) + ".text");
     }
-    b.type = BlockType::Text;  // set in place: a block is too large to build twice and move
+    b.type = BlockType::Text;
     b.text = std::string(*text);
   } else if (*type == "image_url") {
-    const json::object* image = get_object(part, "image_url");
-    auto url = image != nullptr ? get_string(*image, "url") : std::nullopt;
+    const auto image = get_object(part, "image_url");
+    auto url = image ? get_string(*image, "url") : std::nullopt;
     if (!url) {
-      return missing(param + ".image_url.url");
+      return missing(indexed(param, i) + ".image_url.url");
     }
     b.type = BlockType::Image;
     b.source = source_from_url(*url);
-    if (const json::value* detail = find(*image, "detail")) {
-      b.extra.emplace("detail", *detail);  // OpenAI-only; replayed to this dialect
+    if (const auto detail = find(*image, "detail")) {
+      b.extra.emplace("detail", to_boost(*detail));  // OpenAI-only; replayed to this dialect
     }
   } else if (*type == "file") {
-    const json::object* file = get_object(part, "file");
-    if (file == nullptr) {
-      return missing(param + ".file");
+    const auto file = get_object(part, "file");
+    if (!file) {
+      return missing(indexed(param, i) + ".file");
     }
     b.type = BlockType::Document;
     if (auto data = get_string(*file, "file_data")) {
@@ -143,53 +146,56 @@ Result<ContentBlock> decode_part(const json::value& part_value, const std::strin
       b.source.kind = schema::MediaSource::Kind::File;
       b.source.file_id = std::string(*id);
     } else {
-      return missing(param + ".file.file_data");
+      return missing(indexed(param, i) + ".file.file_data");
     }
-    if (const json::value* filename = find(*file, "filename")) {
-      b.extra.emplace("filename", *filename);
+    if (const auto filename = find(*file, "filename")) {
+      b.extra.emplace("filename", to_boost(*filename));
     }
   } else {
     // input_audio and newer part types: kept whole for an OpenAI upstream, dropped for others.
-    return opaque(part_value);
+    b.type = BlockType::Opaque;
+    b.raw = to_boost(part_value);
+    return std::nullopt;
   }
   b.cache_control = decode_cache_control(part);
-  return b;
+  return std::nullopt;
 }
 
-// A `content` that is a string or an array of parts. `allow_refusal`: assistant parts may be
-// {type:"refusal"}, which the canonical model carries as text.
-Result<std::vector<ContentBlock>> decode_content(const json::value& content,
-                                                 const std::string& param, bool allow_refusal) {
-  std::vector<ContentBlock> blocks;
-  if (content.is_string()) {
-    blocks.push_back(ContentBlock::make_text(std::string(content.get_string())));
-    return blocks;
+// A `content` that is a string or an array of parts, appended to `blocks`. `allow_refusal`:
+// assistant parts may be {type:"refusal"}, which the canonical model carries as text.
+std::optional<Error> decode_content(dom::element content, std::string_view param,
+                                    bool allow_refusal, std::vector<ContentBlock>& blocks) {
+  std::string_view text;
+  if (content.get_string().get(text) == simdjson::SUCCESS) {
+    blocks.push_back(ContentBlock::make_text(std::string(text)));
+    return std::nullopt;
   }
-  if (!content.is_array()) {
+  dom::array parts;
+  if (content.get_array().get(parts) != simdjson::SUCCESS) {
     return invalid_type(param, "one of a string or array of objects", content);
   }
-  const json::array& parts = content.get_array();
-  blocks.reserve(parts.size());
-  for (size_t i = 0; i < parts.size(); ++i) {
-    std::string part_param = param + "[" + std::to_string(i) + "]";
-    if (allow_refusal && parts[i].is_object()) {
-      auto type = get_string(parts[i].get_object(), "type");
-      auto refusal = get_string(parts[i].get_object(), "refusal");
+  blocks.reserve(blocks.size() + parts.size());
+  size_t i = 0;
+  for (const dom::element part : parts) {
+    dom::object o;
+    if (allow_refusal && part.get_object().get(o) == simdjson::SUCCESS) {
+      auto type = get_string(o, "type");
+      auto refusal = get_string(o, "refusal");
       if (type && *type == "refusal" && refusal) {
-        blocks.push_back(ContentBlock::make_text(std::string(*refusal)));
+        blocks.emplace_back().text = std::string(*refusal);
+        ++i;
         continue;
       }
     }
-    auto block = decode_part(parts[i], part_param);
-    if (!block) {
-      return block.error();
+    if (auto err = decode_part(part, param, i, blocks.emplace_back())) {
+      return err;
     }
-    blocks.push_back(std::move(*block));
+    ++i;
   }
-  return blocks;
+  return std::nullopt;
 }
 
-Result<Message> decode_assistant(const json::object& m, const std::string& param) {
+Result<Message> decode_assistant(dom::object m, std::string_view param) {
   Message out;
   out.role = Role::Assistant;
   // Reasoning text of DeepSeek-style upstreams comes back in history: it leads the turn (§6.2).
@@ -203,44 +209,46 @@ Result<Message> decode_assistant(const json::object& m, const std::string& param
       break;
     }
   }
-  if (const json::value* content = find(m, "content"); content != nullptr && !content->is_null()) {
-    auto blocks = decode_content(*content, param + ".content", /*allow_refusal=*/true);
-    if (!blocks) {
-      return blocks.error();
+  if (const auto content = find(m, "content"); content && !content->is_null()) {
+    const size_t first = out.content.size();
+    if (auto err = decode_content(*content, std::string(param) + ".content",
+                                  /*allow_refusal=*/true, out.content)) {
+      return *err;
     }
     out.content_is_string = content->is_string();
-    for (ContentBlock& b : *blocks) {
-      if (b.type == BlockType::Text && b.text.empty()) {
-        continue;  // "" says "no text" (e.g. next to tool_calls); an empty block is invalid
-                   // elsewhere
-      }
-      out.content.push_back(std::move(b));
-    }
+    // "" says "no text" (e.g. next to tool_calls); an empty block is invalid elsewhere.
+    out.content.erase(
+        std::remove_if(
+            out.content.begin() + static_cast<ptrdiff_t>(first), out.content.end(),
+            [](const ContentBlock& b) { return b.type == BlockType::Text && b.text.empty(); }),
+        out.content.end());
   } else {
     out.content_is_string = true;
   }
   if (auto refusal = get_string(m, "refusal"); refusal && !refusal->empty()) {
     out.content.push_back(ContentBlock::make_text(std::string(*refusal)));
   }
-  if (const json::value* calls = find(m, "tool_calls"); calls != nullptr && !calls->is_null()) {
-    if (!calls->is_array()) {
-      return invalid_type(param + ".tool_calls", "an array", *calls);
+  if (const auto calls = find(m, "tool_calls"); calls && !calls->is_null()) {
+    dom::array arr;
+    if (calls->get_array().get(arr) != simdjson::SUCCESS) {
+      return invalid_type(std::string(param) + ".tool_calls", "an array", *calls);
     }
-    const json::array& arr = calls->get_array();
-    for (size_t i = 0; i < arr.size(); ++i) {
-      std::string call_param = param + ".tool_calls[" + std::to_string(i) + "]";
-      if (!arr[i].is_object()) {
-        return invalid_type(call_param, "an object", arr[i]);
+    size_t i = 0;
+    for (const dom::element call_value : arr) {
+      const std::string_view calls_param = "tool_calls";
+      dom::object call;
+      if (call_value.get_object().get(call) != simdjson::SUCCESS) {
+        return invalid_type(std::string(param) + "." + indexed(calls_param, i), "an object",
+                            call_value);
       }
-      const json::object& call = arr[i].get_object();
       auto id = get_string(call, "id");
-      const json::object* fn = get_object(call, "function");
-      auto name = fn != nullptr ? get_string(*fn, "name") : std::nullopt;
+      const auto fn = get_object(call, "function");
+      auto name = fn ? get_string(*fn, "name") : std::nullopt;
       if (!id) {
-        return missing(call_param + ".id");
+        return missing(std::string(param) + "." + indexed(calls_param, i) + ".id");
       }
       if (!name) {
-        return missing(call_param + ".function.name");
+        return missing(std::string(param) + "." + indexed(calls_param, i) + ".function.name");
       }
       ContentBlock b;
       b.type = BlockType::ToolUse;
@@ -252,82 +260,78 @@ Result<Message> decode_assistant(const json::object& m, const std::string& param
         b.extra.emplace("invalid_arguments", arguments);
       }
       out.content.push_back(std::move(b));
+      ++i;
     }
   }
   return out;
 }
 
-Result<ContentBlock> decode_tool_message(const json::object& m, const std::string& param) {
+Result<ContentBlock> decode_tool_message(dom::object m, std::string_view param) {
   auto id = get_string(m, "tool_call_id");
   if (!id) {
-    return missing(param + ".tool_call_id");
+    return missing(std::string(param) + ".tool_call_id");
   }
   ContentBlock b;
   b.type = BlockType::ToolResult;
   b.tool_use_id = std::string(*id);
-  const json::value* content = find(m, "content");
-  if (content == nullptr || content->is_null()) {
+  const auto content = find(m, "content");
+  if (!content || content->is_null()) {
     b.content_is_string = true;
     b.content.push_back(ContentBlock::make_text(""));
     return b;
   }
-  auto blocks = decode_content(*content, param + ".content", /*allow_refusal=*/false);
-  if (!blocks) {
-    return blocks.error();
+  if (auto err = decode_content(*content, std::string(param) + ".content",
+                                /*allow_refusal=*/false, b.content)) {
+    return *err;
   }
-  b.content = std::move(*blocks);
   b.content_is_string = content->is_string();
   return b;
 }
 
-std::optional<Error> decode_messages(const json::array& messages, schema::CanonicalRequest& r) {
+std::optional<Error> decode_messages(dom::array messages, schema::CanonicalRequest& r) {
   size_t system_messages = 0;
   bool system_all_strings = true;
   // The user turn that tool messages opened: later tool messages and the next user message join it,
   // because Anthropic-shaped turns carry tool_results first and then the user's text (§6.1).
   bool in_tool_turn = false;
-  for (size_t i = 0; i < messages.size(); ++i) {
-    std::string param = "messages[" + std::to_string(i) + "]";
-    if (!messages[i].is_object()) {
-      return invalid_type(param, "an object", messages[i]);
+  r.messages.reserve(messages.size());
+  size_t i = 0;
+  for (const dom::element message : messages) {
+    const std::string param = indexed("messages", i++);
+    dom::object m;
+    if (message.get_object().get(m) != simdjson::SUCCESS) {
+      return invalid_type(param, "an object", message);
     }
-    const json::object& m = messages[i].get_object();
     auto role = get_string(m, "role");
     if (!role) {
       return missing(param + ".role");
     }
-    const json::value* content = find(m, "content");
+    const auto content = find(m, "content");
     if (*role == "system" || *role == "developer") {
-      if (content == nullptr || content->is_null()) {
+      if (!content || content->is_null()) {
         return missing(param + ".content");
       }
-      auto blocks = decode_content(*content, param + ".content", false);
-      if (!blocks) {
-        return blocks.error();
+      if (auto err = decode_content(*content, param + ".content", false, r.system)) {
+        return err;
       }
       ++system_messages;
       system_all_strings = system_all_strings && content->is_string();
-      for (ContentBlock& b : *blocks) {
-        r.system.push_back(std::move(b));
-      }
     } else if (*role == "user") {
-      if (content == nullptr || content->is_null()) {
+      if (!content || content->is_null()) {
         return missing(param + ".content");
       }
-      auto blocks = decode_content(*content, param + ".content", false);
-      if (!blocks) {
-        return blocks.error();
-      }
       if (in_tool_turn) {
-        Message& turn = r.messages.back();
-        for (ContentBlock& b : *blocks) {
-          turn.content.push_back(std::move(b));
+        if (auto err =
+                decode_content(*content, param + ".content", false, r.messages.back().content)) {
+          return err;
         }
         in_tool_turn = false;
       } else {
         Message msg;
         msg.role = Role::User;
-        msg.content = std::move(*blocks);
+        if (auto err = decode_content(*content, param + ".content", false, msg.content)) {
+          return err;
+        }
         msg.content_is_string = content->is_string();
         r.messages.push_back(std::move(msg));
       }
@@ -360,52 +364,54 @@ std::optional<Error> decode_messages(const json::array& messages, schema::Canoni
   return std::nullopt;
 }
 
-std::optional<Error> decode_tools(const json::array& tools, schema::CanonicalRequest& r) {
-  for (size_t i = 0; i < tools.size(); ++i) {
-    std::string param = "tools[" + std::to_string(i) + "]";
-    if (!tools[i].is_object()) {
-      return invalid_type(param, "an object", tools[i]);
+std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r) {
+  r.tools.reserve(tools.size());
+  size_t i = 0;
+  for (const dom::element tool_value : tools) {
+    const size_t index = i++;
+    dom::object t;
+    if (tool_value.get_object().get(t) != simdjson::SUCCESS) {
+      return invalid_type(indexed("tools", index), "an object", tool_value);
     }
-    const json::object& t = tools[i].get_object();
     auto type = get_string(t, "type").value_or("function");
     if (type != "function") {
       // Custom (free-text) tools and future kinds have no canonical form; they are dropped here
       // rather than sent as something they are not.
       continue;
     }
-    const json::object* fn = get_object(t, "function");
-    if (fn == nullptr) {
-      return missing(param + ".function");
+    const auto fn = get_object(t, "function");
+    if (!fn) {
+      return missing(indexed("tools", index) + ".function");
     }
     auto name = get_string(*fn, "name");
     if (!name) {
-      return missing(param + ".function.name");
+      return missing(indexed("tools", index) + ".function.name");
     }
-    schema::Tool tool;
+    schema::Tool& tool = r.tools.emplace_back();
     tool.name = std::string(*name);
     tool.description = std::string(get_string(*fn, "description").value_or(""));
-    if (const json::value* params = find(*fn, "parameters");
-        params != nullptr && params->is_object()) {
-      tool.input_schema = own(*params);
+    if (const auto params = find(*fn, "parameters"); params && params->is_object()) {
+      tool.input_schema = to_boost(*params);
     } else {
       // OpenAI allows a function without parameters; Anthropic requires a schema.
       tool.input_schema = json::object{{"type", "object"}, {"properties", json::object{}}};
     }
-    if (const json::value* strict = find(*fn, "strict"); strict != nullptr && strict->is_bool()) {
-      tool.strict = strict->get_bool();
+    bool strict = false;
+    if (const auto s = find(*fn, "strict"); s && s->get_bool().get(strict) == simdjson::SUCCESS) {
+      tool.strict = strict;
     }
-    r.tools.push_back(std::move(tool));
   }
   return std::nullopt;
 }
 
 // "auto" | "none" | "required" | {type:"function",function:{name}}. Other shapes (allowed_tools,
 // custom) have no canonical form and are replayed from `extra` to this dialect only.
-bool decode_tool_choice(const json::value& v, schema::CanonicalRequest& r) {
+bool decode_tool_choice(dom::element v, schema::CanonicalRequest& r) {
   using Kind = schema::ToolChoice::Kind;
   schema::ToolChoice choice;
-  if (v.is_string()) {
-    std::string_view s = v.get_string();
+  std::string_view s;
+  dom::object o;
+  if (v.get_string().get(s) == simdjson::SUCCESS) {
     if (s == "auto") {
       choice.kind = Kind::Auto;
     } else if (s == "none") {
@@ -415,10 +421,10 @@ bool decode_tool_choice(const json::value& v, schema::CanonicalRequest& r) {
     } else {
       return false;
     }
-  } else if (v.is_object()) {
-    const json::object* fn = get_object(v.get_object(), "function");
-    auto name = fn != nullptr ? get_string(*fn, "name") : std::nullopt;
-    if (get_string(v.get_object(), "type").value_or("") != "function" || !name) {
+  } else if (v.get_object().get(o) == simdjson::SUCCESS) {
+    const auto fn = get_object(o, "function");
+    auto name = fn ? get_string(*fn, "name") : std::nullopt;
+    if (get_string(o, "type").value_or("") != "function" || !name) {
       return false;
     }
     choice.kind = Kind::Tool;
@@ -430,63 +436,53 @@ bool decode_tool_choice(const json::value& v, schema::CanonicalRequest& r) {
   return true;
 }
 
-std::optional<double> number(const json::value& v) {
-  if (v.is_double()) {
-    return v.get_double();
+std::optional<uint64_t> count(dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::UINT64:
+      return v.get_uint64().value_unsafe();
+    case dom::element_type::INT64:
+      if (v.get_int64().value_unsafe() >= 0) {
+        return static_cast<uint64_t>(v.get_int64().value_unsafe());
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
   }
-  if (v.is_int64()) {
-    return static_cast<double>(v.get_int64());
-  }
-  if (v.is_uint64()) {
-    return static_cast<double>(v.get_uint64());
-  }
-  return std::nullopt;
-}
-
-std::optional<uint64_t> count(const json::value& v) {
-  if (v.is_uint64()) {
-    return v.get_uint64();
-  }
-  if (v.is_int64() && v.get_int64() >= 0) {
-    return static_cast<uint64_t>(v.get_int64());
-  }
-  return std::nullopt;
 }
 
 }  // namespace
 
 Result<schema::CanonicalRequest> decode_request(std::string_view body) {
-  unsigned char buffer[16384];
-  json::monotonic_resource mr(buffer);
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &mr);
-  if (ec || !root.is_object()) {
+  // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
+  constexpr size_t kMaxDepth = 32;
+  const JsonDocument doc(body, kMaxDepth);
+  dom::object o;
+  if (!doc.root() || doc.root()->get_object().get(o) != simdjson::SUCCESS) {
     return Error::invalid(
         "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
         "using "
         "your HTTP library correctly. The OpenAI API expects a JSON payload.)");
   }
-  const json::object& o = root.get_object();
   schema::CanonicalRequest r;
   r.origin = schema::Dialect::OpenAiChat;
   bool have_messages = false;
 
-  for (const auto& kv : o) {
-    std::string_view key = kv.key();
-    const json::value& v = kv.value();
+  for (const auto [key, v] : DistinctMembers(o)) {
     if (key == "model") {
-      if (!v.is_string()) {
+      std::string_view model;
+      if (v.get_string().get(model) != simdjson::SUCCESS) {
         return invalid_type("model", "a string", v);
       }
-      r.model = std::string(v.get_string());
+      r.model = std::string(model);
     } else if (key == "messages") {
-      if (!v.is_array()) {
+      dom::array messages;
+      if (v.get_array().get(messages) != simdjson::SUCCESS) {
         return invalid_type("messages", "an array of objects", v);
       }
-      if (v.get_array().empty()) {
+      if (messages.begin() == messages.end()) {
         return Error::invalid("[] is too short - 'messages'");
       }
-      if (auto err = decode_messages(v.get_array(), r)) {
+      if (auto err = decode_messages(messages, r)) {
         return *err;
       }
       have_messages = true;
@@ -503,63 +499,71 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
         r.max_tokens = *n;
       }
       if (key == "max_completion_tokens") {
-        r.extra.emplace("max_completion_tokens", v);
+        r.extra.emplace("max_completion_tokens", to_boost(v));
       }
     } else if (key == "temperature" || key == "top_p") {
-      auto d = number(v);
+      auto d = as_number(v);
       if (!d) {
         return invalid_type(key, "a decimal", v);
       }
       (key == "temperature" ? r.temperature : r.top_p) = *d;
     } else if (key == "stop") {
-      if (v.is_string()) {
-        r.stop_sequences.emplace_back(v.get_string());
-      } else if (v.is_array()) {
-        for (const json::value& s : v.get_array()) {
-          if (!s.is_string()) {
+      std::string_view stop;
+      dom::array stops;
+      if (v.get_string().get(stop) == simdjson::SUCCESS) {
+        r.stop_sequences.emplace_back(stop);
+      } else if (v.get_array().get(stops) == simdjson::SUCCESS) {
+        for (const dom::element s : stops) {
+          if (s.get_string().get(stop) != simdjson::SUCCESS) {
             return invalid_type("stop", "an array of strings", v);
           }
-          r.stop_sequences.emplace_back(s.get_string());
+          r.stop_sequences.emplace_back(stop);
         }
       } else {
         return invalid_type("stop", "one of a string or array of strings", v);
       }
     } else if (key == "stream") {
-      if (!v.is_bool()) {
+      bool stream = false;
+      if (v.get_bool().get(stream) != simdjson::SUCCESS) {
         return invalid_type("stream", "a boolean", v);
       }
-      r.stream = v.get_bool();
+      r.stream = stream;
     } else if (key == "stream_options") {
-      if (v.is_object()) {
-        const json::value* iu = find(v.get_object(), "include_usage");
-        r.include_usage = iu != nullptr && iu->is_bool() && iu->get_bool();
+      dom::object options;
+      if (v.get_object().get(options) == simdjson::SUCCESS) {
+        bool include_usage = false;
+        const auto iu = find(options, "include_usage");
+        r.include_usage =
+            iu && iu->get_bool().get(include_usage) == simdjson::SUCCESS && include_usage;
       }
     } else if (key == "tools") {
-      if (!v.is_array()) {
+      dom::array tools;
+      if (v.get_array().get(tools) != simdjson::SUCCESS) {
         return invalid_type("tools", "an array of objects", v);
       }
-      if (auto err = decode_tools(v.get_array(), r)) {
+      if (auto err = decode_tools(tools, r)) {
         return *err;
       }
     } else if (key == "tool_choice") {
       if (!decode_tool_choice(v, r)) {
-        r.extra.emplace(key, v);
+        r.extra.emplace(key, to_boost(v));
       }
     } else if (key == "parallel_tool_calls") {
-      if (!v.is_bool()) {
+      bool parallel = false;
+      if (v.get_bool().get(parallel) != simdjson::SUCCESS) {
         return invalid_type(key, "a boolean", v);
       }
-      r.parallel_tool_calls = v.get_bool();
+      r.parallel_tool_calls = parallel;
     } else if (key == "reasoning_effort" && v.is_string()) {
-      r.reasoning_effort = std::string(v.get_string());
+      r.reasoning_effort = std::string(v.get_string().value_unsafe());
     } else if (key == "user" && v.is_string()) {
-      r.user_id = std::string(v.get_string());
+      r.user_id = std::string(v.get_string().value_unsafe());
     } else if (key == "service_tier" && v.is_string()) {
-      r.service_tier = std::string(v.get_string());
+      r.service_tier = std::string(v.get_string().value_unsafe());
     } else if (key == "response_format") {
-      r.response_format = own(v);
+      r.response_format = to_boost(v);
     } else {
-      r.extra.emplace(key, v);
+      r.extra.emplace(key, to_boost(v));
     }
   }
 

@@ -3,8 +3,8 @@
 // thinking, server tools (web_search_*, web_fetch_*, code_execution_* …), citations.
 #include "dialects/openai_chat_internal.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,126 +17,310 @@ using schema::MediaSource;
 
 namespace {
 
-// Everything one encoding needs: the arena every JSON node lives in, the request (for its origin)
-// and the context that records tool-name rewrites.
-struct Encoder {
-  json::storage_ptr sp;
-  const schema::CanonicalRequest& request;
-  TranslationContext& ctx;
+// Anthropic-defined client tools have no input_schema on the wire; OpenAI needs one. These are the
+// schemas of the tools' documented inputs (Anthropic tool-use docs), kept minimal: the model only
+// needs the argument names and types to produce calls the client can execute.
+// bash: {command: string, restart?: boolean}
+constexpr std::string_view kBashSchema =
+    R"({"type":"object","properties":{"command":{"type":"string","description":"The bash command to run."},)"
+    R"("restart":{"type":"boolean","description":"Set to true to restart the bash session."}},)"
+    R"("required":["command"]})";
+// text_editor: {command, path, file_text?, old_str?, new_str?, insert_line?, view_range?}
+constexpr std::string_view kTextEditorSchema =
+    R"({"type":"object","properties":{"command":{"type":"string","description":"The editor command to run.",)"
+    R"("enum":["view","create","str_replace","insert","undo_edit"]},)"
+    R"("path":{"type":"string","description":"Absolute path to the file or directory."},)"
+    R"("file_text":{"type":"string","description":"create: the content of the new file."},)"
+    R"("old_str":{"type":"string","description":"str_replace: the exact text to replace."},)"
+    R"("new_str":{"type":"string","description":"str_replace/insert: the new text."},)"
+    R"("insert_line":{"type":"integer","description":"insert: the line after which to insert."},)"
+    R"("view_range":{"type":"array","description":"view: [start_line, end_line], end -1 for the end.",)"
+    R"("items":{"type":"integer"}}},"required":["command","path"]})";
+// computer: {action, coordinate?, text?, …}; the action vocabulary depends on the version.
+constexpr std::string_view kComputerSchema =
+    R"({"type":"object","properties":{"action":{"type":"string",)"
+    R"("description":"The action to perform (screenshot, left_click, type, key, …)."},)"
+    R"("coordinate":{"type":"array","description":"[x, y] pixel coordinate.","items":{"type":"integer"}},)"
+    R"("text":{"type":"string","description":"Text to type or key combination to press."}},)"
+    R"("required":["action"]})";
+// memory: {command, path, …} like the text editor, on the /memories directory.
+constexpr std::string_view kMemorySchema =
+    R"({"type":"object","properties":{"command":{"type":"string",)"
+    R"("description":"view, create, str_replace, insert, delete or rename."},)"
+    R"("path":{"type":"string","description":"Path under /memories."},)"
+    R"("file_text":{"type":"string","description":"create: the content of the new file."},)"
+    R"("old_str":{"type":"string","description":"str_replace: the exact text to replace."},)"
+    R"("new_str":{"type":"string","description":"str_replace/insert: the new text."}},)"
+    R"("required":["command"]})";
 
-  bool from_openai() const { return request.origin == schema::Dialect::OpenAiChat; }
-
-  // Sized up front: Boost.JSON grows an object one slot at a time at first (0, 1, 2, 3, 4, 6…),
-  // and in the arena every regrowth is a fresh allocation.
-  json::object object(std::size_t capacity) const { return json::object(capacity, sp); }
-  json::array array() const { return json::array(sp); }
-
-  json::object text_part(std::string_view text) const {
-    json::object part = object(2);
-    part["type"] = "text";
-    part["text"] = text;
-    return part;
+// The schema text for an Anthropic-defined tool type; empty for a server tool (web_search_*,
+// web_fetch_*, code_execution_* …), which has no OpenAI form.
+std::string_view synthesized_schema(std::string_view type) {
+  if (type.starts_with("bash_")) {
+    return kBashSchema;
   }
-
-  static std::string data_url(const MediaSource& src) {
-    std::string url;
-    url.reserve(src.media_type.size() + src.data.size() + 13);
-    url.append("data:").append(src.media_type).append(";base64,").append(src.data);
-    return url;
+  if (type.starts_with("text_editor_")) {
+    return kTextEditorSchema;
   }
+  if (type.starts_with("computer_")) {
+    return kComputerSchema;
+  }
+  if (type.starts_with("memory_")) {
+    return kMemorySchema;
+  }
+  return {};
+}
 
-  // The text of a text document (§6.1: title and context are prepended, citations are lost).
-  static std::string document_text(const ContentBlock& b) {
-    std::string text;
-    auto add = [&text](std::string_view piece) {
-      if (piece.empty()) {
-        return;
-      }
-      if (!text.empty()) {
-        text.append("\n\n");
-      }
-      text.append(piece);
-    };
-    if (b.title) {
-      add(*b.title);
+bool is_custom_tool(const schema::Tool& t) {
+  return t.type.empty() || t.type == "custom" || t.type == "function";
+}
+
+// §6.1 budget table, clamped to "high": the newer xhigh/max buckets are rejected by most models.
+std::string_view effort_from_budget(uint64_t budget) {
+  if (budget < 1024) {
+    return "minimal";
+  }
+  if (budget < 2048) {
+    return "low";
+  }
+  if (budget < 4096) {
+    return "medium";
+  }
+  return "high";
+}
+
+std::string data_url(const MediaSource& src) {
+  std::string url;
+  url.reserve(src.media_type.size() + src.data.size() + 13);
+  url.append("data:").append(src.media_type).append(";base64,").append(src.data);
+  return url;
+}
+
+// The text of a text document (§6.1: title and context are prepended, citations are lost).
+std::string document_text(const ContentBlock& b) {
+  std::string text;
+  auto add = [&text](std::string_view piece) {
+    if (piece.empty()) {
+      return;
     }
-    if (b.context) {
-      add(*b.context);
+    if (!text.empty()) {
+      text.append("\n\n");
     }
-    if (b.source.kind == MediaSource::Kind::Content) {
-      for (const ContentBlock& inner : b.content) {
-        if (inner.type == BlockType::Text) {
-          add(inner.text);
+    text.append(piece);
+  };
+  if (b.title) {
+    add(*b.title);
+  }
+  if (b.context) {
+    add(*b.context);
+  }
+  if (b.source.kind == MediaSource::Kind::Content) {
+    for (const ContentBlock& inner : b.content) {
+      if (inner.type == BlockType::Text) {
+        add(inner.text);
+      }
+    }
+  } else {
+    add(b.source.data);
+  }
+  return text;
+}
+
+bool is_text_document(const ContentBlock& b) {
+  return b.type == BlockType::Document &&
+         (b.source.kind == MediaSource::Kind::Text || b.source.kind == MediaSource::Kind::Content);
+}
+
+// The request as JSON text, written in one pass in the order OpenAI documents the fields.
+class Encoder {
+ public:
+  Encoder(const schema::CanonicalRequest& request, TranslationContext& ctx, std::string& out)
+      : request_(request), ctx_(ctx), w_(out) {}
+
+  void body() {
+    w_.begin_object();
+    top_key("model");
+    w_.string(request_.model);
+    messages();
+    if (request_.max_tokens) {
+      // The engine has already clamped max_tokens to the target's limit; only the name is chosen
+      // here.
+      const bool completion_name =
+          from_openai() && request_.extra.contains("max_completion_tokens");
+      top_key(completion_name ? "max_completion_tokens" : "max_tokens");
+      w_.uint(*request_.max_tokens);
+    }
+    // Doubles keep Boost.JSON's spelling (0.7 → 7E-1), which OpenAI has always been sent.
+    if (request_.temperature) {
+      top_key("temperature");
+      w_.value(json::value(*request_.temperature));
+    }
+    if (request_.top_p) {
+      top_key("top_p");
+      w_.value(json::value(*request_.top_p));
+    }
+    // top_k: OpenAI has none (§6.1), dropped.
+    if (!request_.stop_sequences.empty()) {
+      top_key("stop");
+      w_.begin_array();
+      // OpenAI accepts at most 4 stop sequences; the first 4 are kept (checklist 20).
+      for (size_t i = 0; i < request_.stop_sequences.size() && i < 4; ++i) {
+        w_.string(request_.stop_sequences[i]);
+      }
+      w_.end_array();
+    }
+    if (request_.stream) {
+      top_key("stream");
+      w_.boolean(true);
+      // Always: without it OpenAI sends no final usage, and the gateway bills from it (§6.1).
+      top_key("stream_options");
+      w_.raw_json(R"({"include_usage":true})");
+    }
+    tools();
+    if (auto effort = reasoning_effort()) {
+      top_key("reasoning_effort");
+      w_.string(*effort);
+    }
+    if (request_.user_id) {
+      top_key("user");
+      w_.string(*request_.user_id);
+    }
+    if (request_.service_tier) {
+      // Anthropic's "standard_only" is OpenAI's "default"; "auto" is the same word.
+      top_key("service_tier");
+      w_.string(*request_.service_tier == "standard_only" ? std::string_view("default")
+                                                          : *request_.service_tier);
+    }
+    if (request_.response_format) {
+      top_key("response_format");
+      response_format(*request_.response_format);
+    }
+    if (from_openai()) {
+      for (const auto& kv : request_.extra) {
+        if (kv.key() != "max_completion_tokens" && !written(kv.key())) {
+          w_.key(kv.key());
+          w_.value(kv.value());
         }
       }
-    } else {
-      add(b.source.data);
     }
-    return text;
+    w_.end_object();
   }
 
-  // A user content part, or null when the block has no OpenAI form.
-  json::value user_part(const ContentBlock& b) const {
+ private:
+  bool from_openai() const { return request_.origin == schema::Dialect::OpenAiChat; }
+
+  // A top-level key, remembered so an OpenAI caller's extra of the same name is not written twice.
+  void top_key(std::string_view k) {
+    written_[written_count_++] = k;
+    w_.key(k);
+  }
+  bool written(std::string_view k) const {
+    for (size_t i = 0; i < written_count_; ++i) {
+      if (written_[i] == k) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void text_part(std::string_view text) {
+    w_.begin_object();
+    w_.field("type", "text");
+    w_.field("text", text);
+    w_.end_object();
+  }
+
+  // Whether user_part() writes anything for this block.
+  bool has_user_part(const ContentBlock& b) const {
     switch (b.type) {
       case BlockType::Text:
-        return text_part(b.text);
+      case BlockType::Document:
+        return true;
+      case BlockType::Image:
+        // File ids are resolved to bytes by the engine before translation.
+        return b.source.kind == MediaSource::Kind::Base64 ||
+               b.source.kind == MediaSource::Kind::Url;
+      case BlockType::Opaque:
+        return from_openai() && !b.raw.is_null();
+      default:
+        // thinking, redacted_thinking: OpenAI has no slot in a user turn; tool blocks are handled
+        // by the callers of user_part().
+        return false;
+    }
+  }
+
+  // A user content part; call only when has_user_part() is true.
+  void user_part(const ContentBlock& b) {
+    switch (b.type) {
+      case BlockType::Text:
+        text_part(b.text);
+        return;
       case BlockType::Image: {
-        if (b.source.kind != MediaSource::Kind::Base64 && b.source.kind != MediaSource::Kind::Url) {
-          return nullptr;  // file ids are resolved to bytes by the engine before translation
+        w_.begin_object();
+        w_.field("type", "image_url");
+        w_.key("image_url");
+        w_.begin_object();
+        if (b.source.kind == MediaSource::Kind::Url) {
+          w_.field("url", b.source.url);
+        } else {
+          w_.field("url", data_url(b.source));
         }
-        json::object image = object(2);
-        image["url"] = b.source.kind == MediaSource::Kind::Url ? b.source.url : data_url(b.source);
         if (const json::value* detail = find(b.extra, "detail");
             detail != nullptr && from_openai()) {
-          image["detail"] = *detail;
+          w_.key("detail");
+          w_.value(*detail);
         }
-        json::object part = object(2);
-        part["type"] = "image_url";
-        part["image_url"] = std::move(image);
-        return part;
+        w_.end_object();
+        w_.end_object();
+        return;
       }
       case BlockType::Document: {
         const MediaSource& src = b.source;
-        if (src.kind == MediaSource::Kind::Text || src.kind == MediaSource::Kind::Content) {
-          return text_part(document_text(b));
+        if (is_text_document(b)) {
+          text_part(document_text(b));
+          return;
         }
-        json::object file = object(2);
-        if (src.kind == MediaSource::Kind::Base64) {
-          // §6.1: a file part, not an image_url data URL, which most OpenAI models reject for PDFs.
-          const json::value* filename = find(b.extra, "filename");
-          if (filename != nullptr && from_openai()) {
-            file["filename"] = *filename;
-          } else {
-            file["filename"] = "document.pdf";
-          }
-          file["file_data"] = data_url(src);
-        } else if (src.kind == MediaSource::Kind::File) {
-          file["file_id"] = src.file_id;
-        } else {
+        if (src.kind == MediaSource::Kind::Url) {
           // A document by URL: OpenAI file parts take bytes or ids only, so the model gets the
           // link.
-          return text_part("Document: " + src.url);
+          text_part("Document: " + src.url);
+          return;
         }
-        json::object part = object(2);
-        part["type"] = "file";
-        part["file"] = std::move(file);
-        return part;
+        w_.begin_object();
+        w_.field("type", "file");
+        w_.key("file");
+        w_.begin_object();
+        if (src.kind == MediaSource::Kind::Base64) {
+          // §6.1: a file part, not an image_url data URL, which most OpenAI models reject for PDFs.
+          w_.key("filename");
+          const json::value* filename = find(b.extra, "filename");
+          if (filename != nullptr && from_openai()) {
+            w_.value(*filename);
+          } else {
+            w_.string("document.pdf");
+          }
+          w_.field("file_data", data_url(src));
+        } else {
+          w_.field("file_id", src.file_id);
+        }
+        w_.end_object();
+        w_.end_object();
+        return;
       }
       case BlockType::Opaque:
-        return from_openai() ? json::value(b.raw, sp) : json::value(nullptr);
+        w_.value(b.raw);
+        return;
       default:
-        // thinking, redacted_thinking: OpenAI has no slot in a user turn; tool blocks are handled
-        // by the caller of this function.
-        return nullptr;
+        return;
     }
   }
 
-  // One {role:"tool"} message per tool_result (§6.1). Images inside it go to `images` for the
+  // One {role:"tool"} message per tool_result (§6.1). Images inside it go to `images_` for the
   // user message that follows, since tool messages carry text only on most models.
-  json::object tool_message(const ContentBlock& result, json::array& images) const {
-    json::object msg = object(3);
-    msg["role"] = "tool";
-    msg["tool_call_id"] = result.tool_use_id;
+  void tool_message(const ContentBlock& result) {
+    w_.begin_object();
+    w_.field("role", "tool");
+    w_.field("tool_call_id", result.tool_use_id);
     bool all_text = true;
     std::string text;
     for (const ContentBlock& b : result.content) {
@@ -145,8 +329,7 @@ struct Encoder {
           text.push_back('\n');
         }
         text.append(b.text);
-      } else if (b.type == BlockType::Document && (b.source.kind == MediaSource::Kind::Text ||
-                                                   b.source.kind == MediaSource::Kind::Content)) {
+      } else if (is_text_document(b)) {
         all_text = false;
         if (!text.empty()) {
           text.push_back('\n');
@@ -154,137 +337,157 @@ struct Encoder {
         text.append(document_text(b));
       } else {
         all_text = false;
-        json::value part = user_part(b);
-        if (!part.is_null()) {
-          images.push_back(std::move(part));
+        if (has_user_part(b)) {
+          images_.push_back(&b);
         }
       }
     }
+    w_.key("content");
     if (from_openai() && !result.content_is_string && all_text && !result.content.empty()) {
       // An OpenAI caller's array of text parts goes back as it came.
-      json::array parts = array();
+      w_.begin_array();
       for (const ContentBlock& b : result.content) {
-        parts.push_back(text_part(b.text));
+        text_part(b.text);
       }
-      msg["content"] = std::move(parts);
-      return msg;
+      w_.end_array();
+    } else {
+      if (result.is_error) {
+        text.insert(0, "[tool error] ");  // OpenAI has no error flag on tool messages
+      }
+      w_.string(text);
     }
-    if (result.is_error) {
-      text.insert(0, "[tool error] ");  // OpenAI has no error flag on tool messages
-    }
-    msg["content"] = std::move(text);
-    return msg;
+    w_.end_object();
   }
 
-  void user_turn(const schema::Message& m, json::array& out) const {
-    json::array images = array();
+  void user_turn(const schema::Message& m) {
+    images_.clear();
     bool had_results = false;
-    std::vector<const ContentBlock*> rest;
-    rest.reserve(m.content.size());
+    rest_.clear();
     for (const ContentBlock& b : m.content) {
       if (b.type == BlockType::ToolResult) {
-        out.push_back(tool_message(b, images));
+        tool_message(b);
         had_results = true;
       } else {
-        rest.push_back(&b);
+        rest_.push_back(&b);
       }
     }
-    if (!images.empty()) {
-      json::object msg = object(2);
-      msg["role"] = "user";
-      msg["content"] = std::move(images);
-      out.push_back(std::move(msg));
+    if (!images_.empty()) {
+      w_.begin_object();
+      w_.field("role", "user");
+      w_.key("content");
+      w_.begin_array();
+      for (const ContentBlock* b : images_) {
+        user_part(*b);
+      }
+      w_.end_array();
+      w_.end_object();
     }
-    if (had_results && rest.empty()) {
+    if (had_results && rest_.empty()) {
       return;
     }
-    json::object msg = object(2);
-    msg["role"] = "user";
-    if (rest.size() == 1 && rest[0]->type == BlockType::Text &&
+    if (rest_.size() == 1 && rest_[0]->type == BlockType::Text &&
         (m.content_is_string || had_results)) {
-      msg["content"] = rest[0]->text;
-    } else if (rest.empty()) {
-      msg["content"] = "";
-    } else {
-      json::array parts = array();
-      for (const ContentBlock* b : rest) {
-        json::value part = user_part(*b);
-        if (!part.is_null()) {
-          parts.push_back(std::move(part));
-        }
-      }
-      if (parts.empty()) {
-        return;  // nothing OpenAI can take (e.g. only thinking blocks)
-      }
-      msg["content"] = std::move(parts);
+      w_.begin_object();
+      w_.field("role", "user");
+      w_.field("content", rest_[0]->text);
+      w_.end_object();
+      return;
     }
-    out.push_back(std::move(msg));
+    if (rest_.empty()) {
+      w_.begin_object();
+      w_.field("role", "user");
+      w_.field("content", "");
+      w_.end_object();
+      return;
+    }
+    bool any = false;
+    for (const ContentBlock* b : rest_) {
+      any = any || has_user_part(*b);
+    }
+    if (!any) {
+      return;  // nothing OpenAI can take (e.g. only thinking blocks)
+    }
+    w_.begin_object();
+    w_.field("role", "user");
+    w_.key("content");
+    w_.begin_array();
+    for (const ContentBlock* b : rest_) {
+      if (has_user_part(*b)) {
+        user_part(*b);
+      }
+    }
+    w_.end_array();
+    w_.end_object();
   }
 
-  void assistant_turn(const schema::Message& m, json::array& out) const {
-    json::object msg = object(4);
-    msg["role"] = "assistant";
-    std::string text;
-    std::string reasoning;
-    size_t text_blocks = 0;
-    json::array calls = array();
-    for (const ContentBlock& b : m.content) {
-      if (b.type == BlockType::Text) {
-        text.append(b.text);
-        ++text_blocks;
-      } else if (b.type == BlockType::Thinking) {
-        reasoning.append(b.text);
-      } else if (b.type == BlockType::ToolUse) {
-        json::object fn = object(2);
-        fn["name"] = openai_tool_name(b.name, ctx);
-        const json::value* raw = find(b.extra, "invalid_arguments");
-        if (raw != nullptr && raw->is_string() && from_openai()) {
-          fn["arguments"] = *raw;
-        } else {
-          std::string arguments;
-          append_json_value(arguments, b.input);
-          fn["arguments"] = arguments;
-        }
-        json::object call = object(3);
-        call["id"] = b.id;
-        call["type"] = "function";
-        call["function"] = std::move(fn);
-        calls.push_back(std::move(call));
-      }
-      // redacted_thinking and opaque blocks: no OpenAI form (§6.1), dropped.
+  void tool_call(const ContentBlock& b) {
+    w_.begin_object();
+    w_.field("id", b.id);
+    w_.field("type", "function");
+    w_.key("function");
+    w_.begin_object();
+    w_.field("name", openai_tool_name(b.name, ctx_));
+    const json::value* raw = find(b.extra, "invalid_arguments");
+    w_.key("arguments");
+    if (raw != nullptr && raw->is_string() && from_openai()) {
+      w_.value(*raw);
+    } else {
+      scratch_.clear();
+      append_json_value(scratch_, b.input);
+      w_.string(scratch_);
     }
-    if (text_blocks > 1 && from_openai() && !m.content_is_string) {
-      json::array parts = array();
+    w_.end_object();
+    w_.end_object();
+  }
+
+  void assistant_turn(const schema::Message& m) {
+    const AssistantContent c = assistant_content(m.content);
+    w_.begin_object();
+    w_.field("role", "assistant");
+    w_.key("content");
+    if (c.text_blocks > 1 && from_openai() && !m.content_is_string) {
+      w_.begin_array();
       for (const ContentBlock& b : m.content) {
         if (b.type == BlockType::Text) {
-          parts.push_back(text_part(b.text));
+          text_part(b.text);
         }
       }
-      msg["content"] = std::move(parts);
-    } else if (text_blocks > 0) {
-      msg["content"] = std::move(text);
-    } else if (!calls.empty()) {
-      msg["content"] = nullptr;
+      w_.end_array();
+    } else if (c.text_blocks > 0) {
+      write_joined(w_, m.content, BlockType::Text);
+    } else if (c.has_calls) {
+      w_.null();
     } else {
-      msg["content"] = "";
+      w_.string("");
     }
     // Reasoning text goes back only to an OpenAI-dialect caller's own upstream (DeepSeek-style
     // reasoning_content); Claude thinking is never replayed to another family (§6.9).
-    if (!reasoning.empty() && from_openai()) {
-      msg["reasoning_content"] = std::move(reasoning);
+    if (c.has_reasoning && from_openai()) {
+      w_.key("reasoning_content");
+      write_joined(w_, m.content, BlockType::Thinking);
     }
-    if (!calls.empty()) {
-      msg["tool_calls"] = std::move(calls);
+    if (c.has_calls) {
+      w_.key("tool_calls");
+      w_.begin_array();
+      for (const ContentBlock& b : m.content) {
+        if (b.type == BlockType::ToolUse) {
+          tool_call(b);
+        }
+      }
+      w_.end_array();
     }
-    out.push_back(std::move(msg));
+    w_.end_object();
   }
 
-  json::array messages() const {
-    json::array out = array();
-    out.reserve(request.messages.size() + 1);
-    if (!request.system.empty()) {
+  void messages() {
+    top_key("messages");
+    w_.begin_array();
+    if (!request_.system.empty()) {
+      w_.begin_object();
+      w_.field("role", "system");
+      w_.key("content");
       std::string system;
-      for (const ContentBlock& b : request.system) {
+      for (const ContentBlock& b : request_.system) {
         if (b.type != BlockType::Text) {
           continue;
         }
@@ -293,277 +496,183 @@ struct Encoder {
         }
         system.append(b.text);
       }
-      json::object msg = object(2);
-      msg["role"] = "system";
-      msg["content"] = std::move(system);
-      out.push_back(std::move(msg));
+      w_.string(system);
+      w_.end_object();
     }
-    for (const schema::Message& m : request.messages) {
+    for (const schema::Message& m : request_.messages) {
       if (m.role == schema::Role::User) {
-        user_turn(m, out);
+        user_turn(m);
       } else {
-        assistant_turn(m, out);
+        assistant_turn(m);
       }
     }
-    return out;
+    w_.end_array();
   }
 
-  // Anthropic-defined client tools have no input_schema on the wire; OpenAI needs one. These are
-  // the schemas of the tools' documented inputs (Anthropic tool-use docs), kept minimal: the model
-  // only needs the argument names and types to produce calls the client can execute.
-  json::value synthesized_schema(std::string_view type) const {
-    auto prop = [this](std::string_view t, std::string_view description) {
-      json::object p = object(3);
-      p["type"] = t;
-      if (!description.empty()) {
-        p["description"] = description;
-      }
-      return p;
-    };
-    json::object props = object(7);
-    json::array required = array();
-    if (type.substr(0, 5) == "bash_") {
-      // bash: {command: string, restart?: boolean}
-      props["command"] = prop("string", "The bash command to run.");
-      props["restart"] = prop("boolean", "Set to true to restart the bash session.");
-      required.push_back("command");
-    } else if (type.substr(0, 12) == "text_editor_") {
-      // text_editor: {command, path, file_text?, old_str?, new_str?, insert_line?, view_range?}
-      json::object command = prop("string", "The editor command to run.");
-      json::array commands = array();
-      for (std::string_view c : {"view", "create", "str_replace", "insert", "undo_edit"}) {
-        commands.push_back(json::value(c, sp));
-      }
-      command["enum"] = std::move(commands);
-      props["command"] = std::move(command);
-      props["path"] = prop("string", "Absolute path to the file or directory.");
-      props["file_text"] = prop("string", "create: the content of the new file.");
-      props["old_str"] = prop("string", "str_replace: the exact text to replace.");
-      props["new_str"] = prop("string", "str_replace/insert: the new text.");
-      props["insert_line"] = prop("integer", "insert: the line after which to insert.");
-      json::object range = prop("array", "view: [start_line, end_line], end -1 for the end.");
-      range["items"] = json::object({{"type", "integer"}}, sp);
-      props["view_range"] = std::move(range);
-      required.push_back("command");
-      required.push_back("path");
-    } else if (type.substr(0, 9) == "computer_") {
-      // computer: {action, coordinate?, text?, …}; the action vocabulary depends on the version.
-      props["action"] =
-          prop("string", "The action to perform (screenshot, left_click, type, key, …).");
-      json::object coordinate = prop("array", "[x, y] pixel coordinate.");
-      coordinate["items"] = json::object({{"type", "integer"}}, sp);
-      props["coordinate"] = std::move(coordinate);
-      props["text"] = prop("string", "Text to type or key combination to press.");
-      required.push_back("action");
-    } else if (type.substr(0, 7) == "memory_") {
-      // memory: {command, path, …} like the text editor, on the /memories directory.
-      props["command"] = prop("string", "view, create, str_replace, insert, delete or rename.");
-      props["path"] = prop("string", "Path under /memories.");
-      props["file_text"] = prop("string", "create: the content of the new file.");
-      props["old_str"] = prop("string", "str_replace: the exact text to replace.");
-      props["new_str"] = prop("string", "str_replace/insert: the new text.");
-      required.push_back("command");
-    } else {
-      return nullptr;  // a server tool (web_search_*, web_fetch_*, code_execution_* …)
+  void tools() {
+    bool any = false;
+    for (const schema::Tool& t : request_.tools) {
+      any = any || is_custom_tool(t) || !synthesized_schema(t.type).empty();
     }
-    json::object schema = object(3);
-    schema["type"] = "object";
-    schema["properties"] = std::move(props);
-    schema["required"] = std::move(required);
-    return schema;
-  }
-
-  json::array tools() const {
-    json::array out = array();
-    for (const schema::Tool& t : request.tools) {
-      json::object fn = object(4);
-      fn["name"] = openai_tool_name(t.name, ctx);
-      if (t.type.empty() || t.type == "custom" || t.type == "function") {
-        if (!t.description.empty()) {
-          fn["description"] = t.description;
-        }
-        fn["parameters"] = t.input_schema;
+    // tool_choice and parallel_tool_calls are rejected by OpenAI without tools.
+    if (!any) {
+      return;
+    }
+    top_key("tools");
+    w_.begin_array();
+    for (const schema::Tool& t : request_.tools) {
+      const bool custom = is_custom_tool(t);
+      const std::string_view schema = custom ? std::string_view{} : synthesized_schema(t.type);
+      if (!custom && schema.empty()) {
+        // Server tools run on Anthropic's side and their results have no OpenAI rendering; they
+        // are dropped rather than failing the request (§6.1, §9.4 leaves this to us).
+        continue;
+      }
+      w_.begin_object();
+      w_.field("type", "function");
+      w_.key("function");
+      w_.begin_object();
+      w_.field("name", openai_tool_name(t.name, ctx_));
+      if (!t.description.empty()) {
+        w_.field("description", t.description);
+      }
+      w_.key("parameters");
+      if (custom) {
+        w_.value(t.input_schema);
       } else {
-        json::value schema = synthesized_schema(t.type);
-        if (schema.is_null()) {
-          // Server tools run on Anthropic's side and their results have no OpenAI rendering;
-          // they are dropped rather than failing the request (§6.1, §9.4 leaves this to us).
-          continue;
-        }
-        if (!t.description.empty()) {
-          fn["description"] = t.description;
-        }
-        fn["parameters"] = std::move(schema);
+        w_.raw_json(schema);
       }
       if (t.strict) {
-        fn["strict"] = *t.strict;
+        w_.field_bool("strict", *t.strict);
       }
-      json::object tool = object(2);
-      tool["type"] = "function";
-      tool["function"] = std::move(fn);
-      out.push_back(std::move(tool));
+      w_.end_object();
+      w_.end_object();
     }
-    return out;
+    w_.end_array();
+    if (request_.tool_choice) {
+      top_key("tool_choice");
+      tool_choice(*request_.tool_choice);
+    }
+    const bool parallel_off =
+        request_.tool_choice && request_.tool_choice->disable_parallel_tool_use;
+    if (parallel_off || (request_.parallel_tool_calls && !*request_.parallel_tool_calls)) {
+      top_key("parallel_tool_calls");
+      w_.boolean(false);
+    } else if (request_.parallel_tool_calls) {
+      top_key("parallel_tool_calls");
+      w_.boolean(true);
+    }
   }
 
-  json::value tool_choice(const schema::ToolChoice& choice) const {
+  void tool_choice(const schema::ToolChoice& choice) {
     using Kind = schema::ToolChoice::Kind;
     switch (choice.kind) {
       case Kind::Auto:
-        return json::value("auto", sp);
+        w_.string("auto");
+        return;
       case Kind::Any:
-        return json::value("required", sp);
+        w_.string("required");
+        return;
       case Kind::None:
-        return json::value("none", sp);
-      case Kind::Tool: {
-        json::object fn = object(1);
-        fn["name"] = openai_tool_name(choice.name, ctx);
-        json::object out = object(2);
-        out["type"] = "function";
-        out["function"] = std::move(fn);
-        return out;
-      }
+        w_.string("none");
+        return;
+      case Kind::Tool:
+        w_.begin_object();
+        w_.field("type", "function");
+        w_.key("function");
+        w_.begin_object();
+        w_.field("name", openai_tool_name(choice.name, ctx_));
+        w_.end_object();
+        w_.end_object();
+        return;
     }
-    return json::value("auto", sp);
+    w_.string("auto");
   }
 
-  // §6.1 budget table, clamped to "high": the newer xhigh/max buckets are rejected by most models.
-  static std::string_view effort_from_budget(uint64_t budget) {
-    if (budget < 1024) {
-      return "minimal";
-    }
-    if (budget < 2048) {
-      return "low";
-    }
-    if (budget < 4096) {
-      return "medium";
-    }
-    return "high";
-  }
-
-  std::optional<std::string> reasoning_effort() const {
-    if (request.thinking) {
-      switch (request.thinking->kind) {
+  std::optional<std::string_view> reasoning_effort() const {
+    if (request_.thinking) {
+      switch (request_.thinking->kind) {
         case schema::Thinking::Kind::Enabled:
-          return std::string(effort_from_budget(request.thinking->budget_tokens));
+          return effort_from_budget(request_.thinking->budget_tokens);
         case schema::Thinking::Kind::Disabled:
           return std::nullopt;
         case schema::Thinking::Kind::Adaptive:
           break;
       }
     }
-    if (!request.reasoning_effort) {
+    if (!request_.reasoning_effort) {
       return std::nullopt;
     }
-    const std::string& effort = *request.reasoning_effort;
+    const std::string& effort = *request_.reasoning_effort;
     if (!from_openai() && (effort == "max" || effort == "xhigh")) {
-      return std::string("high");
+      return "high";
     }
     return effort;
   }
 
   // Anthropic's output format {type:"json_schema", schema} becomes OpenAI's
   // {type:"json_schema", json_schema:{name, schema, strict:true}}; OpenAI shapes pass as they are.
-  json::value response_format(const json::value& format) const {
-    if (!format.is_object()) {
-      return json::value(format, sp);
+  void response_format(const json::value& format) {
+    const json::object* f = format.if_object();
+    const json::value* schema = f != nullptr ? find(*f, "schema") : nullptr;
+    if (f == nullptr || get_string(*f, "type").value_or("") != "json_schema" ||
+        find(*f, "json_schema") != nullptr || schema == nullptr) {
+      w_.value(format);
+      return;
     }
-    const json::object& f = format.get_object();
-    const json::value* schema = find(f, "schema");
-    if (get_string(f, "type").value_or("") != "json_schema" || find(f, "json_schema") != nullptr ||
-        schema == nullptr) {
-      return json::value(format, sp);
-    }
-    json::object js = object(3);
-    js["name"] = "response";
-    js["schema"] = *schema;
-    js["strict"] = true;
-    json::object out = object(2);
-    out["type"] = "json_schema";
-    out["json_schema"] = std::move(js);
-    return out;
+    w_.begin_object();
+    w_.field("type", "json_schema");
+    w_.key("json_schema");
+    w_.begin_object();
+    w_.field("name", "response");
+    w_.key("schema");
+    w_.value(*schema);
+    w_.field_bool("strict", true);
+    w_.end_object();
+    w_.end_object();
   }
 
-  json::object body() const {
-    json::object b = object(0);
-    b.reserve(16 + (from_openai() ? request.extra.size() : 0));
-    b["model"] = request.model;
-    b["messages"] = messages();
-    if (request.max_tokens) {
-      // The engine has already clamped max_tokens to the target's limit; only the name is chosen
-      // here.
-      bool completion_name = from_openai() && request.extra.contains("max_completion_tokens");
-      b[completion_name ? "max_completion_tokens" : "max_tokens"] = *request.max_tokens;
-    }
-    if (request.temperature) {
-      b["temperature"] = *request.temperature;
-    }
-    if (request.top_p) {
-      b["top_p"] = *request.top_p;
-    }
-    // top_k: OpenAI has none (§6.1), dropped.
-    if (!request.stop_sequences.empty()) {
-      json::array stop = array();
-      // OpenAI accepts at most 4 stop sequences; the first 4 are kept (checklist 20).
-      for (size_t i = 0; i < request.stop_sequences.size() && i < 4; ++i) {
-        stop.push_back(json::value(request.stop_sequences[i], sp));
-      }
-      b["stop"] = std::move(stop);
-    }
-    if (request.stream) {
-      b["stream"] = true;
-      // Always: without it OpenAI sends no final usage, and the gateway bills from it (§6.1).
-      b["stream_options"] = json::object({{"include_usage", true}}, sp);
-    }
-    json::array tool_list = tools();
-    if (!tool_list.empty()) {
-      b["tools"] = std::move(tool_list);
-      // tool_choice and parallel_tool_calls are rejected by OpenAI without tools.
-      if (request.tool_choice) {
-        b["tool_choice"] = tool_choice(*request.tool_choice);
-      }
-      bool parallel_off = request.tool_choice && request.tool_choice->disable_parallel_tool_use;
-      if (parallel_off || (request.parallel_tool_calls && !*request.parallel_tool_calls)) {
-        b["parallel_tool_calls"] = false;
-      } else if (request.parallel_tool_calls) {
-        b["parallel_tool_calls"] = true;
-      }
-    }
-    if (auto effort = reasoning_effort()) {
-      b["reasoning_effort"] = *effort;
-    }
-    if (request.user_id) {
-      b["user"] = *request.user_id;
-    }
-    if (request.service_tier) {
-      // Anthropic's "standard_only" is OpenAI's "default"; "auto" is the same word.
-      b["service_tier"] =
-          *request.service_tier == "standard_only" ? "default" : *request.service_tier;
-    }
-    if (request.response_format) {
-      b["response_format"] = response_format(*request.response_format);
-    }
-    if (from_openai()) {
-      for (const auto& kv : request.extra) {
-        if (kv.key() != "max_completion_tokens" && !b.contains(kv.key())) {
-          b[kv.key()] = kv.value();
-        }
-      }
-    }
-    return b;
-  }
+  const schema::CanonicalRequest& request_;
+  TranslationContext& ctx_;
+  JsonWriter w_;
+  // Top-level keys written so far; body() writes at most 16.
+  std::array<std::string_view, 16> written_{};
+  size_t written_count_ = 0;
+  // Reused across turns: the image parts of a user turn's tool results, its other blocks, and a
+  // tool call's serialised arguments.
+  std::vector<const ContentBlock*> images_;
+  std::vector<const ContentBlock*> rest_;
+  std::string scratch_;
 };
+
+// Bytes of JSON text the request's strings and kept JSON will take at least, so the body is
+// allocated once in the common case.
+size_t size_hint(const schema::CanonicalRequest& request) {
+  size_t n = 512 + request.model.size();
+  for (const ContentBlock& b : request.system) {
+    n += b.text.size() + 32;
+  }
+  for (const schema::Message& m : request.messages) {
+    n += 32;
+    for (const ContentBlock& b : m.content) {
+      n += b.text.size() + b.source.data.size() + 64;
+      for (const ContentBlock& inner : b.content) {
+        n += inner.text.size() + inner.source.data.size() + 32;
+      }
+    }
+  }
+  for (const schema::Tool& t : request.tools) {
+    n += t.name.size() + t.description.size() + 256;
+  }
+  return n + n / 8;
+}
 
 }  // namespace
 
 std::string encode_request(const schema::CanonicalRequest& request, TranslationContext& ctx) {
-  unsigned char buffer[16384];
-  json::monotonic_resource mr(buffer);
-  Encoder encoder{json::storage_ptr(&mr), request, ctx};
-  const json::value body(encoder.body());
   std::string out;
-  out.reserve(4096);
-  append_json_value(out, body);
+  out.reserve(size_hint(request));
+  Encoder(request, ctx, out).body();
   return out;
 }
 

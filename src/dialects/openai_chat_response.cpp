@@ -2,15 +2,13 @@
 // callers of other providers).
 #include "dialects/openai_chat_internal.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-
 #include <chrono>
 #include <string>
 
 namespace heimdall::dialects::openai_chat {
 
 namespace json = boost::json;
+namespace dom = simdjson::dom;
 using schema::BlockType;
 using schema::ContentBlock;
 using schema::Error;
@@ -32,15 +30,14 @@ int64_t unix_now() {
 
 Result<schema::CanonicalResponse> decode_response(std::string_view body,
                                                   const TranslationContext& ctx) {
-  unsigned char buffer[16384];
-  json::monotonic_resource mr(buffer);
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &mr);
-  if (ec || !root.is_object()) {
+  // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
+  constexpr size_t kMaxDepth = 32;
+  const JsonDocument doc(body, kMaxDepth);
+  dom::object o;
+  if (!doc.root() || doc.root()->get_object().get(o) != simdjson::SUCCESS) {
     return Error::make(schema::ErrorCode::BadGateway, "upstream returned an invalid JSON response");
   }
-  const json::object& o = root.get_object();
-  if (const json::value* err = find(o, "error"); err != nullptr && !err->is_null()) {
+  if (const auto err = find(o, "error"); err && !err->is_null()) {
     // Some OpenAI-compatible servers answer 200 with an error body.
     return decode_error(502, body);
   }
@@ -49,21 +46,20 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   r.model = !ctx.requested_model.empty() ? ctx.requested_model
                                          : std::string(get_string(o, "model").value_or(""));
   for (std::string_view key : kKeptFields) {
-    if (const json::value* v = find(o, key); v != nullptr && !v->is_null()) {
-      r.extra.emplace(key, *v);
+    if (const auto v = find(o, key); v && !v->is_null()) {
+      r.extra.emplace(key, to_boost(*v));
     }
   }
-  if (const json::object* usage = get_object(o, "usage")) {
+  if (const auto usage = get_object(o, "usage")) {
     r.usage = usage_from_openai(*usage);
   }
 
-  const json::array* choices = get_array(o, "choices");
-  const json::object* choice =
-      choices != nullptr && !choices->empty() && choices->front().is_object()
-          ? &choices->front().get_object()
-          : nullptr;
-  const json::object* message = choice != nullptr ? get_object(*choice, "message") : nullptr;
-  if (message == nullptr) {
+  const auto choices = get_array(o, "choices");
+  dom::object choice;
+  const bool has_choice = choices && choices->begin() != choices->end() &&
+                          (*choices->begin()).get_object().get(choice) == simdjson::SUCCESS;
+  const auto message = has_choice ? get_object(choice, "message") : std::nullopt;
+  if (!message) {
     return Error::make(schema::ErrorCode::BadGateway, "upstream response has no choices");
   }
 
@@ -71,10 +67,9 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   for (std::string_view key : {"reasoning_content", "reasoning"}) {
     auto reasoning = get_string(*message, key);
     if (reasoning && !reasoning->empty()) {
-      ContentBlock b;
+      ContentBlock& b = r.content.emplace_back();
       b.type = BlockType::Thinking;
       b.text = std::string(*reasoning);
-      r.content.push_back(std::move(b));
       break;
     }
   }
@@ -87,17 +82,17 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
     refused = true;
   }
   bool has_tool_calls = false;
-  if (const json::array* calls = get_array(*message, "tool_calls")) {
-    for (const json::value& call_value : *calls) {
-      if (!call_value.is_object()) {
+  if (const auto calls = get_array(*message, "tool_calls")) {
+    for (const dom::element call_value : *calls) {
+      dom::object call;
+      if (call_value.get_object().get(call) != simdjson::SUCCESS) {
         continue;
       }
-      const json::object& call = call_value.get_object();
-      const json::object* fn = get_object(call, "function");
-      if (fn == nullptr) {
+      const auto fn = get_object(call, "function");
+      if (!fn) {
         continue;
       }
-      ContentBlock b;
+      ContentBlock& b = r.content.emplace_back();
       b.type = BlockType::ToolUse;
       b.id = std::string(get_string(call, "id").value_or(""));
       b.name = restore_tool_name(get_string(*fn, "name").value_or(""), ctx);
@@ -105,97 +100,94 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
       if (!parse_arguments(arguments, b.input)) {
         b.extra.emplace("invalid_arguments", arguments);
       }
-      r.content.push_back(std::move(b));
       has_tool_calls = true;
     }
   }
-  auto finish = get_string(*choice, "finish_reason").value_or("");
+  auto finish = get_string(choice, "finish_reason").value_or("");
   r.stop_reason =
       refused ? schema::StopReason::Refusal : stop_reason_from_finish(finish, has_tool_calls);
   return r;
 }
 
 std::string encode_response(const schema::CanonicalResponse& response) {
-  unsigned char buffer[16384];
-  json::monotonic_resource mr(buffer);
-  json::storage_ptr sp(&mr);
-
-  std::string text;
-  std::string reasoning;
-  size_t text_blocks = 0;
-  json::array calls(sp);
+  const AssistantContent c = assistant_content(response.content);
+  size_t size = 512 + response.model.size();
   for (const ContentBlock& b : response.content) {
-    switch (b.type) {
-      case BlockType::Text:
-        text.append(b.text);
-        ++text_blocks;
-        break;
-      case BlockType::Thinking:
-        reasoning.append(b.text);
-        break;
-      case BlockType::ToolUse: {
-        json::object fn(2, sp);
-        fn["name"] = b.name;
-        std::string arguments;
-        append_json_value(arguments, b.input);
-        fn["arguments"] = arguments;
-        json::object call(3, sp);
-        call["id"] = b.id;
-        call["type"] = "function";
-        call["function"] = std::move(fn);
-        calls.push_back(std::move(call));
-        break;
-      }
-      default:
-        break;  // redacted thinking, server-tool and other opaque blocks have no OpenAI form
-    }
+    size += b.text.size() + (b.type == BlockType::ToolUse ? 128 : 0);
   }
 
-  json::object message(5, sp);
-  message["role"] = "assistant";
-  if (text_blocks > 0) {
-    message["content"] = std::move(text);
+  std::string body;
+  body.reserve(size + size / 8);
+  JsonWriter w(body);
+  w.begin_object();
+  w.field("id", openai_id_from_message(response.id));
+  w.field("object", "chat.completion");
+  w.key("created");
+  const json::value* created = find(response.extra, "created");
+  if (created != nullptr && (created->is_int64() || created->is_uint64())) {
+    w.value(*created);
   } else {
-    message["content"] = nullptr;
+    w.value(json::value(unix_now()));
+  }
+  w.field("model", response.model);
+  w.key("choices");
+  w.begin_array();
+  w.begin_object();
+  w.field_uint("index", 0);
+  w.key("message");
+  w.begin_object();
+  w.field("role", "assistant");
+  w.key("content");
+  if (c.text_blocks > 0) {
+    write_joined(w, response.content, BlockType::Text);
+  } else {
+    w.null();
   }
   // Not in OpenAI's schema, but the field DeepSeek-style servers use and OpenAI clients ignore: it
   // keeps another family's reasoning visible to callers that read it (same word as the stream).
-  if (!reasoning.empty()) {
-    message["reasoning_content"] = std::move(reasoning);
+  if (c.has_reasoning) {
+    w.key("reasoning_content");
+    write_joined(w, response.content, BlockType::Thinking);
   }
-  if (!calls.empty()) {
-    message["tool_calls"] = std::move(calls);
+  if (c.has_calls) {
+    w.key("tool_calls");
+    w.begin_array();
+    std::string arguments;
+    for (const ContentBlock& b : response.content) {
+      if (b.type != BlockType::ToolUse) {
+        continue;
+      }
+      w.begin_object();
+      w.field("id", b.id);
+      w.field("type", "function");
+      w.key("function");
+      w.begin_object();
+      w.field("name", b.name);
+      arguments.clear();
+      append_json_value(arguments, b.input);
+      w.field("arguments", arguments);
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
   }
-  message["refusal"] = nullptr;
-
-  json::object choice(4, sp);
-  choice["index"] = 0;
-  choice["message"] = std::move(message);
-  choice["logprobs"] = nullptr;
-  choice["finish_reason"] = finish_reason_from_stop(response.stop_reason);
-
-  json::object out(8, sp);
-  out["id"] = openai_id_from_message(response.id);
-  out["object"] = "chat.completion";
-  const json::value* created = find(response.extra, "created");
-  if (created != nullptr && (created->is_int64() || created->is_uint64())) {
-    out["created"] = *created;
-  } else {
-    out["created"] = unix_now();
-  }
-  out["model"] = response.model;
-  json::array choices(sp);
-  choices.push_back(std::move(choice));
-  out["choices"] = std::move(choices);
-  out["usage"] = usage_to_openai(response.usage, sp);
+  w.key("refusal");
+  w.null();
+  w.end_object();
+  w.key("logprobs");
+  w.null();
+  w.field("finish_reason", finish_reason_from_stop(response.stop_reason));
+  w.end_object();
+  w.end_array();
+  w.key("usage");
+  write_usage(w, response.usage);
   for (std::string_view key : {"system_fingerprint", "service_tier"}) {
     if (const json::value* v = find(response.extra, key); v != nullptr && v->is_string()) {
-      out[key] = *v;
+      w.key(key);
+      w.value(*v);
     }
   }
-  std::string body;
-  body.reserve(1024);
-  append_json_value(body, json::value(std::move(out)));
+  w.end_object();
   return body;
 }
 

@@ -3,16 +3,12 @@
 // `event:` lines, `data: [DONE]` last).
 #include "dialects/openai_chat_internal.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-
 #include <chrono>
 #include <string>
 #include <vector>
 
 namespace heimdall::dialects::openai_chat {
 
-namespace json = boost::json;
 using schema::BlockType;
 using schema::StreamEvent;
 using schema::StreamEventType;
@@ -75,7 +71,8 @@ class ChatStreamDecoder final : public StreamDecoder {
     JsonCompleteness completeness;
   };
 
-  void start(const json::object& chunk, std::vector<StreamEvent>& out);
+  // `chunk`: the first chunk, or nullopt when the stream ended before any.
+  void start(std::optional<simdjson::dom::object> chunk, std::vector<StreamEvent>& out);
   void start_block(BlockType type, std::vector<StreamEvent>& out);
   void delta(schema::DeltaType type, std::string_view text, std::vector<StreamEvent>& out);
   void stop_block(std::vector<StreamEvent>& out);
@@ -102,13 +99,15 @@ class ChatStreamDecoder final : public StreamDecoder {
   schema::Usage usage_;
 };
 
-void ChatStreamDecoder::start(const json::object& chunk, std::vector<StreamEvent>& out) {
+void ChatStreamDecoder::start(std::optional<simdjson::dom::object> chunk,
+                              std::vector<StreamEvent>& out) {
   started_ = true;
   StreamEvent e;
   e.type = StreamEventType::MessageStart;
-  e.id = message_id_from_openai(get_string(chunk, "id").value_or(""));
-  e.model = !requested_model_.empty() ? requested_model_
-                                      : std::string(get_string(chunk, "model").value_or(""));
+  e.id = message_id_from_openai(chunk ? get_string(*chunk, "id").value_or("") : "");
+  e.model = !requested_model_.empty()
+                ? requested_model_
+                : std::string(chunk ? get_string(*chunk, "model").value_or("") : "");
   out.push_back(std::move(e));
 }
 
@@ -310,24 +309,23 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
   if (data == "[DONE]") {
     // §6.3 step 6: [DONE] ends the stream whether or not a usage chunk came.
     if (!started_) {
-      start(json::object(), out);
+      start(std::nullopt, out);
     }
     finalize(out);
     return;
   }
 
-  unsigned char buffer[4096];
-  json::monotonic_resource mr(buffer);
-  boost::system::error_code ec;
-  json::value root = json::parse(data, ec, &mr);
-  if (ec || !root.is_object()) {
+  // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
+  constexpr size_t kMaxDepth = 32;
+  const JsonDocument doc(data, kMaxDepth);
+  simdjson::dom::object chunk;
+  if (!doc.root() || doc.root()->get_object().get(chunk) != simdjson::SUCCESS) {
     fail(
         schema::Error::make(schema::ErrorCode::BadGateway, "upstream sent an invalid stream chunk"),
         out);
     return;
   }
-  const json::object& chunk = root.get_object();
-  if (const json::value* err = find(chunk, "error"); err != nullptr && !err->is_null()) {
+  if (const auto err = find(chunk, "error"); err && !err->is_null()) {
     // §6.3 step 8. The status is not known mid-stream; the error's own type decides the code.
     fail(decode_error(0, data), out);
     return;
@@ -336,16 +334,16 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
     start(chunk, out);
   }
 
-  if (const json::array* choices = get_array(chunk, "choices")) {
-    for (const json::value& choice_value : *choices) {
-      if (!choice_value.is_object()) {
+  if (const auto choices = get_array(chunk, "choices")) {
+    for (const simdjson::dom::element choice_value : *choices) {
+      simdjson::dom::object choice;
+      if (choice_value.get_object().get(choice) != simdjson::SUCCESS) {
         continue;
       }
-      const json::object& choice = choice_value.get_object();
       if (get_uint(choice, "index").value_or(0) != 0) {
         continue;  // n > 1: only the first choice has a canonical form
       }
-      if (const json::object* d = get_object(choice, "delta")) {
+      if (const auto d = get_object(choice, "delta")) {
         for (std::string_view key : {"reasoning_content", "reasoning"}) {
           if (auto reasoning = get_string(*d, key)) {
             text(BlockType::Thinking, *reasoning, out);
@@ -359,22 +357,22 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
           refused_ = true;
           text(BlockType::Text, *refusal, out);
         }
-        if (const json::array* calls = get_array(*d, "tool_calls")) {
-          for (const json::value& call_value : *calls) {
-            if (!call_value.is_object()) {
+        if (const auto calls = get_array(*d, "tool_calls")) {
+          for (const simdjson::dom::element call_value : *calls) {
+            simdjson::dom::object call;
+            if (call_value.get_object().get(call) != simdjson::SUCCESS) {
               continue;
             }
-            const json::object& call = call_value.get_object();
-            const json::object* fn = get_object(call, "function");
+            const auto fn = get_object(call, "function");
             std::optional<int64_t> index;
             if (auto n = get_uint(call, "index")) {
               index = static_cast<int64_t>(*n);
             }
             tool_fragment(index, get_string(call, "id").value_or(""),
-                          fn != nullptr ? get_string(*fn, "name").value_or("") : "",
-                          fn != nullptr ? get_string(*fn, "arguments").value_or("") : "", out);
+                          fn ? get_string(*fn, "name").value_or("") : "",
+                          fn ? get_string(*fn, "arguments").value_or("") : "", out);
           }
-        } else if (const json::object* fc = get_object(*d, "function_call")) {
+        } else if (const auto fc = get_object(*d, "function_call")) {
           // Legacy function calling: one call, streamed like tool call 0.
           tool_fragment(0, "", get_string(*fc, "name").value_or(""),
                         get_string(*fc, "arguments").value_or(""), out);
@@ -389,7 +387,7 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
     }
   }
 
-  if (const json::object* usage = get_object(chunk, "usage")) {
+  if (const auto usage = get_object(chunk, "usage")) {
     usage_ = usage_from_openai(*usage);
     if (finish_seen_) {
       finalize(out);
@@ -547,10 +545,9 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
     }
     case StreamEventType::MessageStop:
       if (options_.include_usage) {
-        unsigned char buffer[1024];
-        json::monotonic_resource mr(buffer);
         out.append("data: ").append(prefix_).append("\"choices\":[],\"usage\":");
-        append_json_value(out, json::value(usage_to_openai(usage_, &mr)));
+        JsonWriter w(out);
+        write_usage(w, usage_);
         out.append("}\n\n");
       }
       out.append("data: [DONE]\n\n");

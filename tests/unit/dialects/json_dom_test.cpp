@@ -1,0 +1,130 @@
+// JsonDocument reuses one simdjson parser per thread and must behave like a fresh parse whatever
+// came before it; to_boost must give the value Boost.JSON's own parser gives, since kept JSON is
+// re-encoded byte for byte.
+#include "dialects/json_dom.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+
+namespace heimdall::dialects {
+namespace {
+
+namespace dom = simdjson::dom;
+
+std::string via_dom(std::string_view text, size_t max_depth = 64) {
+  const JsonDocument doc(text, max_depth);
+  if (!doc.root()) {
+    return "invalid";
+  }
+  return boost::json::serialize(to_boost(*doc.root()));
+}
+
+TEST(JsonDomTest, ReusedParserHandlesDocumentsOfEverySize) {
+  // Large, then small, then large again: stale tape or text from a bigger document must not leak
+  // into a smaller one.
+  std::string big = R"({"items":[)";
+  for (int i = 0; i < 5000; ++i) {
+    big += (i == 0 ? "" : ",") + std::string(R"({"n":)") + std::to_string(i) + R"(,"s":"x"})";
+  }
+  big += "]}";
+  for (const std::string& text : {big, std::string(R"({"a":1})"), std::string("[true]"), big}) {
+    EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text)));
+  }
+}
+
+TEST(JsonDomTest, ReadsInputThatEndsWithoutPadding) {
+  // The text is copied before parsing, so a view that ends at an allocation's last byte is fine.
+  const std::string storage = R"({"model":"m"})";
+  const std::string_view exact(storage.data(), storage.size());
+  EXPECT_EQ(via_dom(exact), R"({"model":"m"})");
+  // A view of a prefix must not see the bytes after it.
+  EXPECT_EQ(via_dom(std::string_view(storage).substr(0, 5)), "invalid");
+}
+
+TEST(JsonDomTest, NestedDocumentsOnOneThreadStayIndependent) {
+  const JsonDocument outer(R"({"outer":"kept"})", 64);
+  {
+    const JsonDocument inner(R"({"inner":[1,2,3]})", 64);
+    ASSERT_TRUE(inner.root());
+    EXPECT_EQ(boost::json::serialize(to_boost(*inner.root())), R"({"inner":[1,2,3]})");
+  }
+  ASSERT_TRUE(outer.root());
+  dom::object o = outer.root()->get_object().value_unsafe();
+  EXPECT_EQ(get_string(o, "outer").value_or(""), "kept");
+}
+
+TEST(JsonDomTest, DuplicateKeysFoldLikeBoost) {
+  const std::string text = R"({"a":1,"b":2,"a":{"x":[1,{"y":1,"y":2}]},"c":3})";
+  EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text)));
+  const JsonDocument doc(text, 64);
+  const dom::object o = doc.root()->get_object().value_unsafe();
+  EXPECT_TRUE(find(o, "a")->is_object());  // the last value
+  std::string seen;
+  for (const auto [key, value] : DistinctMembers(o)) {
+    seen.append(key).append("=").append(boost::json::serialize(to_boost(value))).append(";");
+  }
+  EXPECT_EQ(seen, R"(a={"x":[1,{"y":2}]};b=2;c=3;)");  // first position, last value
+}
+
+TEST(JsonDomTest, DuplicateKeysFoldInLargeObjects) {
+  // Past 32 members the duplicate check sorts the keys instead of comparing every pair.
+  std::string text = "{";
+  for (int i = 0; i < 40; ++i) {
+    text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  }
+  text += R"("k5":"last"})";
+  EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text)));
+  const JsonDocument doc(text, 64);
+  size_t members = 0;
+  for (const auto [key, value] : DistinctMembers(doc.root()->get_object().value_unsafe())) {
+    ++members;
+    if (key == "k5") {
+      EXPECT_TRUE(value.is_string());
+    }
+  }
+  EXPECT_EQ(members, 40u);
+}
+
+TEST(JsonDomTest, NumbersKeepBoostKinds) {
+  const std::string text =
+      R"([0,-0,1,-1,9223372036854775807,9223372036854775808,18446744073709551615,)"
+      R"(-9223372036854775808,0.7,1.0,1E2,1e-400,2.5e-3,"\u0000\u00e9"])";
+  EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text)));
+}
+
+TEST(JsonDomTest, RejectsWhatBoostRejects) {
+  for (std::string_view bad : {"", "{", "[1,]", "{\"a\":1,}", "nul", "\"\\ud800\"", "[1] x",
+                               "\"\xff\"", "{\"a\" 1}", "01"}) {
+    EXPECT_EQ(via_dom(bad), "invalid") << bad;
+  }
+}
+
+TEST(JsonDomTest, NestingLimitCountsLikeBoost) {
+  for (size_t depth : {31u, 32u, 33u}) {
+    const std::string text = std::string(depth, '[') + std::string(depth, ']');
+    boost::system::error_code ec;
+    boost::json::parse(text, ec);  // Boost.JSON's default limit is 32
+    EXPECT_EQ(via_dom(text, 32) != "invalid", !ec) << depth;
+  }
+}
+
+TEST(JsonDomTest, AccessorsTolerateAnyShape) {
+  const JsonDocument doc(R"({"s":"x","n":-5,"d":2.9,"o":{},"a":[],"z":null})", 64);
+  const dom::object o = doc.root()->get_object().value_unsafe();
+  EXPECT_EQ(get_string(o, "s"), "x");
+  EXPECT_FALSE(get_string(o, "n"));
+  EXPECT_EQ(get_uint(o, "n"), 0u);
+  EXPECT_EQ(get_uint(o, "d"), 2u);
+  EXPECT_FALSE(get_uint(o, "s"));
+  EXPECT_TRUE(get_object(o, "o"));
+  EXPECT_FALSE(get_object(o, "a"));
+  EXPECT_TRUE(get_array(o, "a"));
+  EXPECT_FALSE(find(o, "missing"));
+  EXPECT_TRUE(find(o, "z")->is_null());
+}
+
+}  // namespace
+}  // namespace heimdall::dialects

@@ -89,8 +89,6 @@ asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, con
   if (!co_await exchange.writer.start_stream(response.status(), std::move(headers))) co_return;
   co_await with_keepalive(exchange, [&](KeepAlive& keepalive) -> asio::awaitable<void> {
     StopOnExit stop{keepalive};
-    http::SseParser parser;
-    std::vector<schema::SseEvent> events;
     for (;;) {
       auto piece = co_await response.read_some();
       exchange.usage = usage.usage();
@@ -100,9 +98,7 @@ asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, con
         co_return co_await write_stream_error(exchange, keepalive, piece.error());
       }
       if (piece->empty()) break;
-      events.clear();
-      parser.feed(*piece, events);
-      for (const auto& event : events) usage.observe_event(event);
+      usage.observe_stream(*piece);
       if (!co_await keepalive.write(*piece)) co_return;
     }
     exchange.usage = usage.usage();

@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace heimdall::engine {
 
 namespace od = simdjson::ondemand;
@@ -14,7 +17,35 @@ uint64_t field_u64(od::object& usage, std::string_view key) {
   return value;
 }
 
+// Whether `piece` may carry a usage object: a "usage" key whose value is not null. OpenAI puts
+// `"usage":null` in every chunk of a stream that asked for usage, and the object in the last one.
+bool may_hold_usage(std::string_view piece) {
+  constexpr std::string_view kKey = "\"usage\"";
+  // Every relayed piece is searched: Horspool skips most bytes, a third cheaper than memmem here.
+  static const std::boyer_moore_horspool_searcher searcher(kKey.begin(), kKey.end());
+  for (auto at = piece.begin(); (at = std::search(at, piece.end(), searcher)) != piece.end();) {
+    at += kKey.size();
+    while (at != piece.end() && (*at == ' ' || *at == '\t' || *at == ':')) ++at;
+    if (piece.substr(static_cast<size_t>(at - piece.begin()), 4) != "null") return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+void UsageObserver::observe_stream(std::string_view piece) {
+  // A piece that starts and ends on a frame boundary is whole frames: if none mentions a usage
+  // object, parsing it cannot change the usage, and the parser would end idle as it started. A
+  // piece that starts or ends inside a frame is parsed, so a frame split across reads is seen
+  // whole, and so is a "usage" key split across them.
+  const bool at_frame_end = piece.ends_with("\n\n");
+  if (parser_idle_ && at_frame_end && !may_hold_usage(piece)) return;
+  ++pieces_parsed_;
+  events_.clear();
+  parser_.feed(piece, events_);
+  for (const auto& event : events_) observe_event(event);
+  parser_idle_ = at_frame_end;
+}
 
 void UsageObserver::observe_body(std::string& json) {
   if (json.capacity() < json.size() + simdjson::SIMDJSON_PADDING) {

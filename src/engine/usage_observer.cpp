@@ -17,34 +17,68 @@ uint64_t field_u64(od::object& usage, std::string_view key) {
   return value;
 }
 
-// Whether `piece` may carry a usage object: a "usage" key whose value is not null. OpenAI puts
-// `"usage":null` in every chunk of a stream that asked for usage, and the object in the last one.
-bool may_hold_usage(std::string_view piece) {
+constexpr std::string_view kFrameEnd = "\n\n";
+
+// Where the first "usage" key at or after `from` whose value is not null starts, or npos. OpenAI
+// puts `"usage":null` in every chunk of a stream that asked for usage, and the object in the last.
+size_t find_usage(std::string_view piece, size_t from) {
   constexpr std::string_view kKey = "\"usage\"";
   // Every relayed piece is searched: Horspool skips most bytes, a third cheaper than memmem here.
   static const std::boyer_moore_horspool_searcher searcher(kKey.begin(), kKey.end());
-  for (auto at = piece.begin(); (at = std::search(at, piece.end(), searcher)) != piece.end();) {
-    at += kKey.size();
-    while (at != piece.end() && (*at == ' ' || *at == '\t' || *at == ':')) ++at;
-    if (piece.substr(static_cast<size_t>(at - piece.begin()), 4) != "null") return true;
+  for (auto key = piece.begin() + static_cast<std::ptrdiff_t>(from);
+       (key = std::search(key, piece.end(), searcher)) != piece.end(); key += kKey.size()) {
+    auto value = key + kKey.size();
+    while (value != piece.end() && (*value == ' ' || *value == '\t' || *value == ':')) ++value;
+    if (piece.substr(static_cast<size_t>(value - piece.begin()), 4) != "null") {
+      return static_cast<size_t>(key - piece.begin());
+    }
   }
-  return false;
+  return std::string_view::npos;
+}
+
+// Where the frame holding `pos` starts, when the parser was idle at `from`: after the last blank
+// line before `pos` (any "\n\n" ends one), or at `from`.
+size_t frame_start(std::string_view piece, size_t from, size_t pos) {
+  const size_t end = piece.substr(0, pos).rfind(kFrameEnd);
+  return end == std::string_view::npos || end < from ? from : end + kFrameEnd.size();
 }
 
 }  // namespace
 
 void UsageObserver::observe_stream(std::string_view piece) {
-  // A piece that starts and ends on a frame boundary is whole frames: if none mentions a usage
-  // object, parsing it cannot change the usage, and the parser would end idle as it started. A
-  // piece that starts or ends inside a frame is parsed, so a frame split across reads is seen
-  // whole, and so is a "usage" key split across them.
-  const bool at_frame_end = piece.ends_with("\n\n");
-  if (parser_idle_ && at_frame_end && !may_hold_usage(piece)) return;
-  ++pieces_parsed_;
+  if (!parser_idle_) {
+    // The piece continues a frame (its end may even be a "\n" here after one ending the last
+    // piece): all of it goes to the parser.
+    parse(piece);
+    parser_idle_ = piece.ends_with(kFrameEnd);
+    return;
+  }
+  // From a frame boundary on, only the frames holding a usage object are parsed, and a frame left
+  // open at the end of the piece (it may hold one, or a "usage" key cut in two). Whole frames
+  // without usage cannot change it, and the parser ends idle after them as it started.
+  size_t pos = 0;
+  for (size_t key; (key = find_usage(piece, pos)) != std::string_view::npos;) {
+    const size_t start = frame_start(piece, pos, key);
+    const size_t end = piece.find(kFrameEnd, key);
+    if (end == std::string_view::npos) {
+      parse(piece.substr(start));
+      parser_idle_ = false;
+      return;
+    }
+    pos = end + kFrameEnd.size();
+    parse(piece.substr(start, pos - start));
+  }
+  if (!piece.ends_with(kFrameEnd)) {
+    parse(piece.substr(frame_start(piece, pos, piece.size())));
+    parser_idle_ = false;
+  }
+}
+
+void UsageObserver::parse(std::string_view frames) {
+  bytes_parsed_ += frames.size();
   events_.clear();
-  parser_.feed(piece, events_);
+  parser_.feed(frames, events_);
   for (const auto& event : events_) observe_event(event);
-  parser_idle_ = at_frame_end;
 }
 
 void UsageObserver::observe_body(std::string& json) {

@@ -93,11 +93,29 @@ TEST(UsageObserverTest, AnthropicStreamSplitAnywhereKeepsItsUsage) {
   expect_all_splits(schema::Dialect::Anthropic, kAnthropicStream, expect_anthropic_usage);
 }
 
+TEST(UsageObserverTest, CrLfStreamSplitAnywhereKeepsItsUsage) {
+  std::string crlf;
+  for (char c : kAnthropicStream) {
+    if (c == '\n') crlf.push_back('\r');
+    crlf.push_back(c);
+  }
+  expect_all_splits(schema::Dialect::Anthropic, crlf, expect_anthropic_usage);
+}
+
 TEST(UsageObserverTest, OpenAiStreamSplitAnywhereKeepsItsUsage) {
   expect_all_splits(schema::Dialect::OpenAiChat, kOpenAiStream, expect_openai_usage);
 }
 
-TEST(UsageObserverTest, WholeFramesWithoutAUsageObjectAreNotParsed) {
+// The frame of `stream` that holds `marker`, with its blank line.
+std::string_view frame_of(std::string_view stream, std::string_view marker) {
+  const size_t at = stream.find(marker);
+  const size_t before = stream.rfind("\n\n", at);
+  const size_t start = before == std::string_view::npos ? 0 : before + 2;
+  return stream.substr(start, stream.find("\n\n", at) + 2 - start);
+}
+
+TEST(UsageObserverTest, OnlyFramesWithAUsageObjectAreParsed) {
+  const std::string_view openai_usage = frame_of(kOpenAiStream, "\"usage\":{");
   UsageObserver openai(schema::Dialect::OpenAiChat);
   // One read per frame, as a provider sends them: only the usage chunk needs the parser.
   for (size_t pos = 0; pos < kOpenAiStream.size();) {
@@ -106,12 +124,24 @@ TEST(UsageObserverTest, WholeFramesWithoutAUsageObjectAreNotParsed) {
     pos = end;
   }
   expect_openai_usage(openai, "frame by frame");
-  EXPECT_EQ(openai.pieces_parsed_for_test(), 1u);
+  EXPECT_EQ(openai.bytes_parsed_for_test(), openai_usage.size());
+
+  // The whole stream in one read (a relay that fell behind): still only that frame.
+  UsageObserver whole(schema::Dialect::OpenAiChat);
+  whole.observe_stream(kOpenAiStream);
+  expect_openai_usage(whole, "one piece");
+  EXPECT_EQ(whole.bytes_parsed_for_test(), openai_usage.size());
+
+  const std::string_view stream = kAnthropicStream;
+  UsageObserver anthropic_whole(schema::Dialect::Anthropic);
+  anthropic_whole.observe_stream(stream);
+  expect_anthropic_usage(anthropic_whole, "one piece");
+  EXPECT_EQ(anthropic_whole.bytes_parsed_for_test(),
+            frame_of(stream, "message_start").size() + frame_of(stream, "message_delta").size());
 
   UsageObserver anthropic(schema::Dialect::Anthropic);
-  // A frame cut in two is parsed from its first piece on; after it, whole frames are skipped
+  // A frame cut in two is parsed from its start to its end; after it, whole frames are skipped
   // again unless they carry usage.
-  const std::string_view stream = kAnthropicStream;
   const size_t cut = stream.find("content_block_delta") + 5;
   const size_t delta = stream.find("event: message_delta");
   const size_t stop = stream.find("event: message_stop");
@@ -120,7 +150,7 @@ TEST(UsageObserverTest, WholeFramesWithoutAUsageObjectAreNotParsed) {
   anthropic.observe_stream(stream.substr(delta, stop - delta));
   anthropic.observe_stream(stream.substr(stop));
   expect_anthropic_usage(anthropic, "four pieces");
-  EXPECT_EQ(anthropic.pieces_parsed_for_test(), 3u);
+  EXPECT_EQ(anthropic.bytes_parsed_for_test(), stop);
 }
 
 TEST(UsageObserverTest, IgnoresGarbage) {

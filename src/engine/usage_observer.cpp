@@ -46,17 +46,22 @@ size_t frame_start(std::string_view piece, size_t from, size_t pos) {
 }  // namespace
 
 void UsageObserver::observe_stream(std::string_view piece) {
+  size_t pos = 0;
   if (!parser_idle_) {
-    // The piece continues a frame (its end may even be a "\n" here after one ending the last
-    // piece): all of it goes to the parser.
-    parse(piece);
-    parser_idle_ = piece.ends_with(kFrameEnd);
-    return;
+    // The piece continues a frame: the parser takes it up to the first blank line, which ends
+    // the frame (or, after a "\n" that ended the last piece, the next one).
+    const size_t end = piece.find(kFrameEnd);
+    if (end == std::string_view::npos) {
+      parse(piece);
+      return;
+    }
+    pos = end + kFrameEnd.size();
+    parse(piece.substr(0, pos));
+    parser_idle_ = true;
   }
   // From a frame boundary on, only the frames holding a usage object are parsed, and a frame left
   // open at the end of the piece (it may hold one, or a "usage" key cut in two). Whole frames
   // without usage cannot change it, and the parser ends idle after them as it started.
-  size_t pos = 0;
   for (size_t key; (key = find_usage(piece, pos)) != std::string_view::npos;) {
     const size_t start = frame_start(piece, pos, key);
     const size_t end = piece.find(kFrameEnd, key);

@@ -132,6 +132,15 @@ TEST(UsageObserverTest, OnlyFramesWithAUsageObjectAreParsed) {
   expect_openai_usage(whole, "one piece");
   EXPECT_EQ(whole.bytes_parsed_for_test(), openai_usage.size());
 
+  // A read that ends inside the first frame: that frame is parsed to its end, then skipping
+  // resumes.
+  UsageObserver split(schema::Dialect::OpenAiChat);
+  const std::string_view first = frame_of(kOpenAiStream, "\"content\":\"hi\"");
+  split.observe_stream(kOpenAiStream.substr(0, 20));
+  split.observe_stream(kOpenAiStream.substr(20));
+  expect_openai_usage(split, "cut in the first frame");
+  EXPECT_EQ(split.bytes_parsed_for_test(), first.size() + openai_usage.size());
+
   const std::string_view stream = kAnthropicStream;
   UsageObserver anthropic_whole(schema::Dialect::Anthropic);
   anthropic_whole.observe_stream(stream);

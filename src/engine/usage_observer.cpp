@@ -94,7 +94,7 @@ void UsageObserver::observe_body(std::string& json) {
 }
 
 void UsageObserver::observe_event(const schema::SseEvent& event) {
-  if (event.data.find("\"usage\"") == std::string::npos) return;
+  if (find_usage(event.data, 0) == std::string_view::npos) return;
   // A frame's data is small: a copy into a buffer that keeps its padded capacity costs less than
   // a padded_string allocation per frame.
   thread_local std::string padded;

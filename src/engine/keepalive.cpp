@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -73,10 +72,11 @@ bool KeepAlive::client_gone() const { return state_->client_gone; }
 asio::awaitable<void> KeepAlive::stop() {
   state_->stopped = true;
   state_->timer.cancel();
-  // A ping write is one small chunk; the writer would queue the relay's next write behind it, but
-  // the relay may be about to return and take the writer with it.
+  // The relay may be about to return and take the writer with it: a ping write in flight (it may
+  // last until the write deadline) must end first. The pinger cancels this wait when it does.
   while (state_->pinging) {
-    co_await asio::post(state_->timer.get_executor(), asio::use_awaitable);
+    state_->timer.expires_at(Clock::time_point::max());
+    co_await state_->timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 
@@ -105,6 +105,7 @@ asio::awaitable<void> KeepAlive::run(std::shared_ptr<State> state) {
     const bool delivered = co_await s.writer->write(s.ping);
     s.pinging = false;
     if (s.stopped) {
+      s.timer.cancel();  // stop() is waiting for this ping
       co_return;
     }
     if (!delivered) {

@@ -301,7 +301,12 @@ class SessionWriter final : public ResponseWriter {
   template <class Buffers>
   asio::awaitable<void> write_rest(const Buffers& buffers, size_t written) {
     while (writing_) {
-      co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+      // The write in flight may take until the write deadline (a client that reads slowly): sleep
+      // until it ends and cancels this wait, rather than poll.
+      if (!write_done_) {
+        write_done_.emplace(socket_.get_executor(), asio::steady_timer::time_point::max());
+      }
+      co_await write_done_->async_wait(asio::as_tuple(asio::use_awaitable));
     }
     if (failed_) {
       co_return;
@@ -313,6 +318,9 @@ class SessionWriter final : public ResponseWriter {
     auto [ec, n] = co_await asio::async_write(socket_, rest, kNoThrow);
     deadline_.disarm();
     writing_ = false;
+    if (write_done_) {
+      write_done_->cancel();
+    }
     if (ec) {
       failed_ = true;
     }
@@ -337,7 +345,8 @@ class SessionWriter final : public ResponseWriter {
   State state_ = State::Idle;
   bool failed_ = false;
   bool aborted_ = false;
-  bool writing_ = false;  // an asynchronous write is in flight
+  bool writing_ = false;                          // an asynchronous write is in flight
+  std::optional<asio::steady_timer> write_done_;  // writes waiting for it sleep here
 };
 
 }  // namespace

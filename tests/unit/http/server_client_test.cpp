@@ -6,6 +6,7 @@
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -101,6 +102,23 @@ class ServerClientTest : public ::testing::Test {
         EXPECT_TRUE(co_await writer.write(frame));
       }
       co_await sleep_for(300ms);
+      co_await writer.finish();
+    } else if (path == "/two-writers") {
+      // A chunk too big for the socket buffers, and while it is in flight a second coroutine
+      // writes a small one (a relay and its keep-alive ping).
+      EXPECT_TRUE(co_await writer.start_stream(200, {}));
+      const std::string big(8 << 20, 'x');
+      bool second_done = false;
+      asio::co_spawn(
+          co_await asio::this_coro::executor,
+          [&]() -> asio::awaitable<void> {
+            co_await sleep_for(50ms);  // the big chunk is in flight by now
+            co_await writer.write("ping");
+            second_done = true;
+          },
+          asio::detached);
+      co_await writer.write(big);
+      while (!second_done) co_await sleep_for(5ms);
       co_await writer.finish();
     } else if (path == "/slow") {
       co_await sleep_for(400ms);
@@ -290,6 +308,24 @@ TEST_F(ServerClientTest, ReadAllRefusesABodyOverItsLimit) {
     if (!body) {
       EXPECT_EQ(body.error().code, ErrorCode::PayloadTooLarge);
     }
+  });
+}
+
+TEST_F(ServerClientTest, ConcurrentWritesToAStreamDoNotInterleave) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/two-writers");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    // Not reading for a while keeps the big chunk in flight, and the small one waiting.
+    co_await sleep_for(200ms);
+    auto body = co_await (*response)->read_all(16 << 20);
+    EXPECT_EQ(body.value().size(), (8u << 20) + 4);
+    EXPECT_EQ(body.value().find_first_not_of('x'), 8u << 20);
+    EXPECT_TRUE(body.value().ends_with("ping"));
   });
 }
 

@@ -12,8 +12,12 @@
 #   --conns C     wrk connections (default 1; with C > 1 up to C-1 requests beyond N are in flight
 #                 when wrk stops, so the figure is a little high)
 #   --paths LIST  comma-separated path ids (default: all): fast_a, tr_a2o, fast_o, tr_o2a (as in
-#                 bench/run.sh), and the streaming fast paths sfast_a, sfast_o (one upstream chunk per
-#                 SSE event)
+#                 bench/run.sh), the streaming fast paths sfast_a, sfast_o and the translated stream
+#                 str_a2o (Anthropic caller, OpenAI provider); streams get one upstream chunk per SSE
+#                 event
+#   --event-delay MS  pause between the upstream's stream events (default 0: the events leave
+#                 back to back, so several may reach heimdall in one read; with a few ms each
+#                 arrives alone and the figure is the relay's cost per chunk)
 #   --top K       functions listed per path, by self cost and by inclusive cost of heimdall's own
 #                 functions (default 25; 0: none)
 #   --rebuild     run ninja even when the binaries exist
@@ -31,8 +35,9 @@ LUA="$ROOT/bench/wrk/post.lua"
 
 REQUESTS=2000
 CONNS=1
-PATHS="fast_a,tr_a2o,fast_o,tr_o2a,sfast_a,sfast_o"
+PATHS="fast_a,tr_a2o,fast_o,tr_o2a,sfast_a,sfast_o,str_a2o"
 TOP=25
+EVENT_DELAY=0
 REBUILD=0
 KEEP=""
 WARMUP_REQUESTS=200
@@ -44,9 +49,10 @@ while [[ $# -gt 0 ]]; do
     --conns) CONNS="$2"; shift ;;
     --paths) PATHS="$2"; shift ;;
     --top) TOP="$2"; shift ;;
+    --event-delay) EVENT_DELAY="$2"; shift ;;
     --rebuild) REBUILD=1 ;;
     --keep) KEEP="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "profile.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -102,14 +108,16 @@ HEIMDALL_PORT=$(wait_listen "$TMP/heimdall.log" "heimdall listening on 127.0.0.1
 log "heimdall (callgrind) pid $HEIMDALL_PID on 127.0.0.1:$HEIMDALL_PORT, mock on $MOCK_PORT"
 
 # Streaming bodies: the 2 KB bodies with "stream": true; the x-bf-eh- header reaches the mock as
-# x-mock-event-delay-ms: 0, which sends each SSE event as its own chunk, as real providers do.
+# x-mock-event-delay-ms ($EVENT_DELAY), which sends each SSE event as its own chunk, as real
+# providers do.
 sed 's/^{/{"stream":true,/' "$DATA/anthropic_2k.json" >"$TMP/anthropic_2k_stream.json"
 sed 's/^{/{"stream":true,"stream_options":{"include_usage":true},/' "$DATA/openai_2k.json" \
   >"$TMP/openai_2k_stream.json"
+sed 's/^{/{"stream":true,/' "$DATA/anthropic_2k_to_openai.json" >"$TMP/anthropic_2k_stream_to_openai.json"
 
 H_A='content-type: application/json|anthropic-version: 2023-06-01|x-api-key: sk-bench'
 H_O='content-type: application/json|authorization: Bearer sk-bench'
-H_EV='x-bf-eh-x-mock-event-delay-ms: 0'
+H_EV="x-bf-eh-x-mock-event-delay-ms: $EVENT_DELAY"
 H="http://127.0.0.1:$HEIMDALL_PORT"
 # id ; label ; url ; body ; headers
 ALL_PATHS=(
@@ -119,6 +127,7 @@ ALL_PATHS=(
   "tr_o2a;translated (OpenAI → Anthropic);$H/openai/v1/chat/completions;$DATA/openai_2k_to_anthropic.json;$H_O"
   "sfast_a;fast path stream (Anthropic);$H/anthropic/v1/messages;$TMP/anthropic_2k_stream.json;$H_A|$H_EV"
   "sfast_o;fast path stream (OpenAI);$H/openai/v1/chat/completions;$TMP/openai_2k_stream.json;$H_O|$H_EV"
+  "str_a2o;translated stream (Anthropic → OpenAI);$H/anthropic/v1/messages;$TMP/anthropic_2k_stream_to_openai.json;$H_A|$H_EV"
 )
 
 # post.lua plus a response() that stops after exactly $REQUESTS responses. wrk's main thread sleeps
@@ -248,7 +257,7 @@ cat <<EOF
 # heimdall instructions per request (callgrind)
 
 - Binary: $HEIMDALL_BIN ($(date -u -r "$HEIMDALL_BIN" +%Y-%m-%dT%H:%MZ)), HEAD $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- src 2>/dev/null)" ]] && echo ", src/ modified")
-- 1 worker under valgrind $(valgrind --version | sed 's/valgrind-//'); mock provider native; wrk -t1 -c$CONNS, $REQUESTS keep-alive requests per path after $WARMUP_REQUESTS warm-up ones; 2 KB bodies (bench/data).
+- 1 worker under valgrind $(valgrind --version | sed 's/valgrind-//'); mock provider native; wrk -t1 -c$CONNS, $REQUESTS keep-alive requests per path after $WARMUP_REQUESTS warm-up ones; 2 KB bodies (bench/data); streams paced $EVENT_DELAY ms per event.
 - Idle baseline: $IDLE_IR Ir over $IDLE_MS ms, subtracted in proportion to each path's wall time.
 - "codecs": inclusive Ir of the dialect codecs' decode/encode_request/response (src/dialects); "rest" is
   everything else (HTTP, routing, relay).

@@ -9,8 +9,10 @@
 #include "http/sse_parser.hpp"
 #include "schema/stream_replay.hpp"
 
-#include <spdlog/spdlog.h>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <exception>
+#include <string_view>
 
 namespace heimdall::engine {
 
@@ -31,31 +33,44 @@ http::HeaderList stream_headers(const Exchange& exchange) {
   return headers;
 }
 
-// Ends the keep-alive beside a relay however the relay ends.
-struct StopOnExit {
-  KeepAlive& keepalive;
-  ~StopOnExit() { keepalive.stop(); }
-};
+// Whether a relayed piece ends on an SSE frame boundary: after "\n\n" the last line is blank
+// whatever came before. Other endings (a "\r\n\r\n" frame end among them) count as inside a
+// frame, which only makes the next ping wait for the next piece.
+bool ends_frame(std::string_view piece) { return piece.ends_with("\n\n"); }
 
-// Runs a stream relay with a KeepAlive beside it; both end when the relay ends.
+// Runs a stream relay with a KeepAlive beside it. The relay returns true when the stream is
+// complete (an in-stream error frame counts), and the terminal chunk then goes out here, after
+// the last ping.
 template <class Relay>
-asio::awaitable<void> with_keepalive(Exchange& exchange, Relay relay) {
-  using namespace boost::asio::experimental::awaitable_operators;
+asio::awaitable<void> with_keepalive(Exchange& exchange, http::ClientResponse& upstream,
+                                     Relay relay) {
   KeepAlive keepalive(
-      exchange.writer, exchange.caller,
+      co_await asio::this_coro::executor, exchange.writer, upstream, exchange.caller,
       std::chrono::milliseconds(exchange.runtime.config().client.stream_ping_interval_ms));
+  bool complete = false;
+  std::exception_ptr failure;
   try {
-    co_await (relay(keepalive) && keepalive.run());
-  } catch (const KeepAlive::ClientGone&) {
-    exchange.status = 499;  // the caller left; the relay was cancelled and the upstream dropped
+    complete = co_await relay(keepalive);
+  } catch (...) {
+    // Rethrown below: the pinger must be stopped first, it may be writing to the caller.
+    failure = std::current_exception();
+  }
+  co_await keepalive.stop();
+  if (failure) std::rethrow_exception(failure);
+  if (keepalive.client_gone()) {
+    exchange.status = 499;  // a ping found the caller gone and the upstream was dropped
+  } else if (complete) {
+    co_await exchange.writer.finish();
   }
 }
 
-asio::awaitable<void> write_stream_error(Exchange& exchange, KeepAlive& keepalive,
+// The upstream broke mid-stream: the caller gets an in-stream error, never a hang. False when
+// the caller is gone.
+asio::awaitable<bool> write_stream_error(Exchange& exchange, KeepAlive& keepalive,
                                          const schema::Error& error) {
-  if (co_await keepalive.write(dialects::codec_for(exchange.caller).encode_stream_error(error))) {
-    co_await exchange.writer.finish();
-  }
+  keepalive.on_write(true);
+  co_return co_await exchange.writer.write(
+      dialects::codec_for(exchange.caller).encode_stream_error(error));
 }
 
 // Same dialect on both sides: the caller's bytes go upstream with only the model replaced, and the
@@ -87,26 +102,25 @@ asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, con
   headers.set("content-type", "text/event-stream; charset=utf-8");
   headers.set("cache-control", "no-cache");
   if (!co_await exchange.writer.start_stream(response.status(), std::move(headers))) co_return;
-  co_await with_keepalive(exchange, [&](KeepAlive& keepalive) -> asio::awaitable<void> {
-    StopOnExit stop{keepalive};
-    http::SseParser parser;
-    std::vector<schema::SseEvent> events;
+  co_await with_keepalive(exchange, response, [&](KeepAlive& keepalive) -> asio::awaitable<bool> {
     for (;;) {
       auto piece = co_await response.read_some();
-      exchange.usage = usage.usage();
       if (!piece) {
-        // The upstream broke mid-stream: the caller gets an in-stream error, never a hang.
+        exchange.usage = usage.usage();
+        if (keepalive.client_gone()) co_return false;
         exchange.status = schema::http_status(piece.error());
         co_return co_await write_stream_error(exchange, keepalive, piece.error());
       }
       if (piece->empty()) break;
-      events.clear();
-      parser.feed(*piece, events);
-      for (const auto& event : events) usage.observe_event(event);
-      if (!co_await keepalive.write(*piece)) co_return;
+      usage.observe_stream(*piece);
+      keepalive.on_write(ends_frame(*piece));
+      if (!co_await exchange.writer.write(*piece)) {
+        exchange.usage = usage.usage();
+        co_return false;
+      }
     }
     exchange.usage = usage.usage();
-    co_await exchange.writer.finish();
+    co_return true;
   });
 }
 
@@ -152,8 +166,7 @@ asio::awaitable<void> relay_translated_stream(Exchange& exchange, http::ClientRe
                                               const dialects::TranslationContext& context,
                                               const schema::CanonicalRequest& request) {
   if (!co_await exchange.writer.start_stream(200, stream_headers(exchange))) co_return;
-  co_await with_keepalive(exchange, [&](KeepAlive& keepalive) -> asio::awaitable<void> {
-    StopOnExit stop{keepalive};
+  co_await with_keepalive(exchange, response, [&](KeepAlive& keepalive) -> asio::awaitable<bool> {
     http::SseParser parser;
     auto decoder = provider_codec.make_stream_decoder(context);
     EventRelay relay(exchange, request, context.requested_model);
@@ -167,6 +180,7 @@ asio::awaitable<void> relay_translated_stream(Exchange& exchange, http::ClientRe
       out.clear();
       auto piece = co_await response.read_some();
       if (!piece) {
+        if (keepalive.client_gone()) co_return false;
         // The upstream broke mid-stream: the caller gets an in-stream error, never a hang.
         schema::StreamEvent error;
         error.type = schema::StreamEventType::Error;
@@ -185,9 +199,11 @@ asio::awaitable<void> relay_translated_stream(Exchange& exchange, http::ClientRe
       }
       relay.encode(events, out, exchange.usage);
       // One write per upstream read: frames decoded together leave together.
-      if (!out.empty() && !co_await keepalive.write(out)) co_return;
+      if (out.empty()) continue;
+      keepalive.on_write(true);
+      if (!co_await exchange.writer.write(out)) co_return false;
     }
-    co_await exchange.writer.finish();
+    co_return true;
   });
 }
 

@@ -18,6 +18,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -44,6 +45,7 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
+constexpr size_t kMaxReadSize = 64 * 1024;  // per body read, as Beast's http::async_read_some
 // Parsed upstream URLs kept per client; a gateway calls a handful of endpoints.
 constexpr size_t kMaxCachedOrigins = 256;
 // Beast reads as much as the buffer has room for, and an empty flat_buffer only has 512 bytes:
@@ -308,6 +310,9 @@ class ResponseImpl final : public ClientResponse {
       co_return StartResult{
           Error::make(ErrorCode::BadGateway, "upstream response header failed: " + hec.message())};
     }
+    // async_read_header parsed one element per put(); the body is parsed greedily, so one read
+    // turns every chunk that has arrived into a single piece (several SSE frames, one write).
+    parser_.eager(true);
     co_return StartResult{};
   }
 
@@ -315,14 +320,28 @@ class ResponseImpl final : public ClientResponse {
   const HeaderList& headers() const override { return parser_.headers(); }
 
  private:
-  // One read through the parser into its sink, under the idle deadline (the caller disarms it).
-  // Not a coroutine of its own: a stream calls it once per upstream chunk.
-  // (Defined before its callers: they need its deduced type.)
+  // One socket read into the connection buffer, under the idle deadline (the caller disarms it),
+  // then parsed by received(). Not Beast's http::async_read_some: that reads until an element
+  // completes (with the greedy parser, until every buffered chunk and the next chunk header are
+  // complete), and posts its completion when no read was needed. Not a coroutine of its own: a
+  // stream calls it once per upstream chunk. (Defined before its callers: they need its type.)
   auto read_once() {
     conn_->deadline.arm(timeouts_.idle);
-    return conn_->with_stream([this](auto& stream) {
-      return bhttp::async_read_some(stream, conn_->buffer, parser_, kNoThrow);
-    });
+    const auto space = conn_->buffer.prepare(beast::read_size(conn_->buffer, kMaxReadSize));
+    return conn_->with_stream(
+        [&space](auto& stream) { return stream.async_read_some(space, kNoThrow); });
+  }
+
+  // Commits and parses what read_once() brought.
+  error_code received(error_code ec, size_t n) {
+    conn_->buffer.commit(n);
+    if (ec == asio::error::eof) {
+      // The end of a body without length, or a truncated one (partial_message).
+      ec = {};
+      parser_.put_eof(ec);
+      return ec;
+    }
+    return ec ? ec : parse_buffered();
   }
 
  public:
@@ -332,14 +351,17 @@ class ResponseImpl final : public ClientResponse {
     }
     piece_.clear();
     parser_.sink(&piece_);
-    // One read parses whatever has arrived and returns as soon as any body bytes were produced:
-    // SSE frames are relayed without waiting for more.
-    while (piece_.empty() && !parser_.is_done()) {
+    // Bytes already buffered (read with the header) need no read. A read parses every chunk that
+    // has arrived and returns as soon as any body bytes were produced: SSE frames are relayed
+    // without waiting for more.
+    auto error = parse_buffered();
+    while (!error && piece_.empty() && !parser_.is_done()) {
       auto [ec, n] = co_await read_once();
       conn_->deadline.disarm();
-      if (ec) {
-        co_return read_failure(ec);
-      }
+      error = received(ec, n);
+    }
+    if (error) {
+      co_return read_failure(error);
     }
     co_return std::string_view(piece_);
   }
@@ -354,24 +376,51 @@ class ResponseImpl final : public ClientResponse {
       out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)) + kBodyPadding);
     }
     parser_.sink(&out);
-    while (!parser_.is_done()) {
+    auto error = parse_buffered();
+    while (!error && out.size() <= limit && !parser_.is_done()) {
       auto [ec, n] = co_await read_once();
       conn_->deadline.disarm();
-      if (ec) {
-        co_return read_failure(ec);
-      }
-      if (out.size() > limit) {
-        failed_ = true;
-        co_return Error::make(ErrorCode::PayloadTooLarge,
-                              "upstream response exceeds " + std::to_string(limit) + " bytes");
-      }
+      error = received(ec, n);
+    }
+    if (error) {
+      co_return read_failure(error);
+    }
+    if (out.size() > limit) {
+      failed_ = true;
+      co_return Error::make(ErrorCode::PayloadTooLarge,
+                            "upstream response exceeds " + std::to_string(limit) + " bytes");
     }
     co_return out;
+  }
+
+  void cancel() override {
+    failed_ = true;
+    if (conn_) {
+      error_code ignored;
+      conn_->socket().close(ignored);
+    }
   }
 
  private:
   Error already_failed() const {
     return Error::make(ErrorCode::BadGateway, "upstream response already failed");
+  }
+
+  // Parses what the connection buffer holds, without I/O. need_more is not an error here.
+  error_code parse_buffered() {
+    auto& buffer = conn_->buffer;
+    error_code ec;
+    while (buffer.size() != 0 && !parser_.is_done()) {
+      const size_t used = parser_.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        return {};
+      }
+      if (ec || used == 0) {
+        break;
+      }
+    }
+    return ec;
   }
 
   Error read_failure(const error_code& ec) {

@@ -49,6 +49,9 @@ class ClientResponse {
   /// The rest of the body, failing with PayloadTooLarge past `limit` bytes. With a Content-Length
   /// its capacity has kBodyPadding to spare.
   virtual boost::asio::awaitable<schema::Result<std::string>> read_all(size_t limit) = 0;
+  /// Closes the connection: a pending read fails at once, and so do later ones. For a relay whose
+  /// caller has gone while it waits on the upstream.
+  virtual void cancel() = 0;
 };
 
 struct ClientOptions {

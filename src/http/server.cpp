@@ -19,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
@@ -214,14 +215,8 @@ class SessionWriter final : public ResponseWriter {
     append_field(head, "Content-Length", std::to_string(body.size()));
     head.append(kCrlf);
     // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2).
-    const std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())};
-    deadline_.arm(timeout_);
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
-    deadline_.disarm();
-    if (ec) {
-      failed_ = true;
-    }
+    co_await write_all(std::array<asio::const_buffer, 2>{
+        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())});
   }
 
   asio::awaitable<bool> start_stream(int status, HeaderList headers) override {
@@ -232,12 +227,7 @@ class SessionWriter final : public ResponseWriter {
     std::string head = response_head(version_, status, headers, keep_alive_);
     append_field(head, "Transfer-Encoding", "chunked");
     head.append(kCrlf);
-    deadline_.arm(timeout_);
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head), kNoThrow);
-    deadline_.disarm();
-    if (ec) {
-      failed_ = true;
-    }
+    co_await write_all(asio::buffer(head));
     co_return !failed_;
   }
 
@@ -252,12 +242,13 @@ class SessionWriter final : public ResponseWriter {
     const ChunkHeader size(data.size());
     const std::array<asio::const_buffer, 3> buffers{
         size.buffer(), asio::const_buffer(data.data(), data.size()), asio::buffer(kCrlf)};
-    deadline_.arm(timeout_);
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
-    deadline_.disarm();
-    if (ec) {
-      failed_ = true;
+    // The common case inline (a relayed stream writes once per upstream read): the kernel takes
+    // the whole chunk, and the write costs one sendmsg, no suspension and no deadline.
+    size_t written = 0;
+    if (!writing_ && write_now(buffers, written)) {
+      co_return !failed_;
     }
+    co_await write_rest(buffers, written);
     co_return !failed_;
   }
 
@@ -269,12 +260,7 @@ class SessionWriter final : public ResponseWriter {
     if (failed_) {
       co_return;
     }
-    deadline_.arm(timeout_);
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(kLastChunk), kNoThrow);
-    deadline_.disarm();
-    if (ec) {
-      failed_ = true;
-    }
+    co_await write_all(asio::buffer(kLastChunk));
   }
 
   bool started() const override { return state_ != State::Idle; }
@@ -298,6 +284,59 @@ class SessionWriter final : public ResponseWriter {
   void force_close() { keep_alive_ = false; }
 
  private:
+  // The first attempt of a write: one sendmsg on the session's non-blocking socket. True when it
+  // is over (all taken, or the connection failed); `written` is what the kernel took.
+  template <class Buffers>
+  bool write_now(const Buffers& buffers, size_t& written) {
+    error_code ec;
+    written = socket_.write_some(buffers, ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+      failed_ = true;
+      return true;
+    }
+    return written == asio::buffer_size(buffers);
+  }
+
+  // What the kernel did not take at once, under the write deadline. Two coroutines may write to a
+  // stream (a relay and its keep-alive pings): a write waits for one in flight, so their bytes
+  // never interleave.
+  template <class Buffers>
+  asio::awaitable<void> write_rest(const Buffers& buffers, size_t written) {
+    while (writing_) {
+      // The write in flight may take until the write deadline (a client that reads slowly): sleep
+      // until it ends and cancels this wait, rather than poll.
+      if (!write_done_) {
+        write_done_.emplace(socket_.get_executor(), asio::steady_timer::time_point::max());
+      }
+      co_await write_done_->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (failed_) {
+      co_return;
+    }
+    beast::buffers_suffix<Buffers> rest(buffers);
+    rest.consume(written);
+    writing_ = true;
+    deadline_.arm(timeout_);
+    auto [ec, n] = co_await asio::async_write(socket_, rest, kNoThrow);
+    deadline_.disarm();
+    writing_ = false;
+    if (write_done_) {
+      write_done_->cancel();
+    }
+    if (ec) {
+      failed_ = true;
+    }
+  }
+
+  // By value: the coroutine frame keeps the (small) buffer sequence alive across suspensions.
+  template <class Buffers>
+  asio::awaitable<void> write_all(Buffers buffers) {
+    size_t written = 0;
+    if (writing_ || !write_now(buffers, written)) {
+      co_await write_rest(buffers, written);
+    }
+  }
+
   enum class State { Idle, Sent, Streaming, Finished };
   tcp::socket& socket_;
   SocketDeadline& deadline_;
@@ -308,6 +347,8 @@ class SessionWriter final : public ResponseWriter {
   State state_ = State::Idle;
   bool failed_ = false;
   bool aborted_ = false;
+  bool writing_ = false;                          // an asynchronous write is in flight
+  std::optional<asio::steady_timer> write_done_;  // writes waiting for it sleep here
 };
 
 }  // namespace
@@ -447,6 +488,12 @@ asio::awaitable<void> Server::Impl::linger_close(tcp::socket& socket, beast::fla
 
 asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) {
   SessionRegistration registration(worker, socket);
+  // Responses are first written with a plain send that must not block (SessionWriter::write_now).
+  error_code mode_error;
+  socket.non_blocking(true, mode_error);
+  if (mode_error) {
+    co_return;
+  }
   SocketDeadline deadline(socket.get_executor(), socket);
   beast::flat_buffer buffer;
   bool first = true;

@@ -46,8 +46,8 @@ struct Request {
   std::string method;  // "GET", "POST", …
   std::string target;  // path and query as received
   HeaderList headers;  // names lower-case, in the order received
-  // With a Content-Length, its capacity has kBodyPadding (body_padding.hpp) to spare: the engine reads
-  // JSON in place.
+  // With a Content-Length, its capacity has kBodyPadding (body_padding.hpp) to spare: the engine
+  // reads JSON in place.
   std::string body;
   std::optional<Rejection> rejection;
 
@@ -64,7 +64,9 @@ class ResponseWriter {
   virtual boost::asio::awaitable<void> send(int status, HeaderList headers, std::string body) = 0;
   /// Sends the status line and headers of a chunked response. False when the client is gone.
   virtual boost::asio::awaitable<bool> start_stream(int status, HeaderList headers) = 0;
-  /// Sends one chunk and flushes it. False when the client is gone (stop producing).
+  /// Sends one chunk and flushes it. False when the client is gone (stop producing). Two
+  /// coroutines of one stream may write (a relay and its keep-alive pings): a write that finds
+  /// another in flight waits for it, so chunks never interleave.
   virtual boost::asio::awaitable<bool> write(std::string_view data) = 0;
   /// Ends the chunked body.
   virtual boost::asio::awaitable<void> finish() = 0;

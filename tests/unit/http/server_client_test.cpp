@@ -6,6 +6,7 @@
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -92,6 +93,32 @@ class ServerClientTest : public ::testing::Test {
       co_await sleep_for(stream_pause_);
       second_write_started_ = true;
       co_await writer.write("data: second\n\n");
+      co_await writer.finish();
+    } else if (path == "/burst") {
+      // Three chunks back to back, then a pause before the end.
+      EXPECT_TRUE(co_await writer.start_stream(200, {}));
+      static constexpr std::string_view kFrames[] = {"data: 1\n\n", "data: 2\n\n", "data: 3\n\n"};
+      for (std::string_view frame : kFrames) {
+        EXPECT_TRUE(co_await writer.write(frame));
+      }
+      co_await sleep_for(300ms);
+      co_await writer.finish();
+    } else if (path == "/two-writers") {
+      // A chunk too big for the socket buffers, and while it is in flight a second coroutine
+      // writes a small one (a relay and its keep-alive ping).
+      EXPECT_TRUE(co_await writer.start_stream(200, {}));
+      const std::string big(8 << 20, 'x');
+      bool second_done = false;
+      asio::co_spawn(
+          co_await asio::this_coro::executor,
+          [&]() -> asio::awaitable<void> {
+            co_await sleep_for(50ms);  // the big chunk is in flight by now
+            co_await writer.write("ping");
+            second_done = true;
+          },
+          asio::detached);
+      co_await writer.write(big);
+      while (!second_done) co_await sleep_for(5ms);
       co_await writer.finish();
     } else if (path == "/slow") {
       co_await sleep_for(400ms);
@@ -289,6 +316,63 @@ TEST_F(ServerClientTest, StreamPiecesArriveBeforeTheStreamEnds) {
     auto again = co_await request(client, "/echo");
     EXPECT_TRUE(again.has_value());
     EXPECT_EQ(client.stats().connections_opened, 1u);
+  });
+}
+
+TEST_F(ServerClientTest, ReadAllRefusesABodyOverItsLimit) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    // The small body arrives with the header, so no read of its own sees it.
+    auto response = co_await request(client, "/echo");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    auto body = co_await (*response)->read_all(4);
+    EXPECT_FALSE(body.has_value());
+    if (!body) {
+      EXPECT_EQ(body.error().code, ErrorCode::PayloadTooLarge);
+    }
+  });
+}
+
+TEST_F(ServerClientTest, ConcurrentWritesToAStreamDoNotInterleave) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/two-writers");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    // Not reading for a while keeps the big chunk in flight, and the small one waiting.
+    co_await sleep_for(200ms);
+    auto body = co_await (*response)->read_all(16 << 20);
+    EXPECT_EQ(body.value().size(), (8u << 20) + 4);
+    EXPECT_EQ(body.value().find_first_not_of('x'), 8u << 20);
+    EXPECT_TRUE(body.value().ends_with("ping"));
+  });
+}
+
+TEST_F(ServerClientTest, ChunksThatArrivedTogetherAreReadAsOnePiece) {
+  start();
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/burst");
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    // By now the three chunks are waiting in the socket: one read relays them together (one
+    // write downstream), without waiting for the end of the stream 300 ms later.
+    co_await sleep_for(100ms);
+    const auto started = std::chrono::steady_clock::now();
+    auto piece = co_await (*response)->read_some();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 200ms);
+    EXPECT_EQ(piece.value(), "data: 1\n\ndata: 2\n\ndata: 3\n\n");
+    auto end = co_await (*response)->read_some();
+    EXPECT_EQ(end.value(), "");
   });
 }
 

@@ -377,6 +377,7 @@ SCENARIOS=(
   "direct_a;direct → mock (Anthropic);none;$M/v1/messages;anthropic_2k.json;$H_A;anthropic;/v1/messages;"
   "direct_o;direct → mock (OpenAI);none;$M/v1/chat/completions;openai_2k.json;$H_O;openai;/v1/chat/completions;"
   "nginx_a;nginx → mock (Anthropic);nginx;$N/v1/messages;anthropic_2k.json;$H_A;anthropic;/v1/messages;direct_a"
+  "nginx_o;nginx → mock (OpenAI);nginx;$N/v1/chat/completions;openai_2k.json;$H_O;openai;/v1/chat/completions;direct_o"
   "hfast_a;heimdall fast path (Anthropic);heimdall;$H/anthropic/v1/messages;anthropic_2k.json;$H_A;anthropic;/v1/messages;direct_a"
   "htr_a2o;heimdall translated (Anthropic → OpenAI);heimdall;$H/anthropic/v1/messages;anthropic_2k_to_openai.json;$H_A;anthropic;/v1/chat/completions;direct_o"
   "hfast_o;heimdall fast path (OpenAI);heimdall;$H/openai/v1/chat/completions;openai_2k.json;$H_O;openai;/v1/chat/completions;direct_o"
@@ -791,8 +792,14 @@ S1_ROUNDS_TABLE=$(awk -F'\t' "$AWK_KV"'
 $1 == "1" { printf "| %s | %s | %d | %d | %d | %d | %s |\n", $3, substr($10, 2), kv($9, "requests"), kv($9, "p50"), kv($9, "p99"),
   kv($9, "p999"), $6 }' "$WRK_TSV")
 
-# Scenario 2 (and 7): c=64 with CPU per request, and the c=16 point.
-S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" -v mid="$CONNS_MID" "$AWK_KV"'
+# Scenario 2 (and 7): c=64 with CPU per request, and the c=16 point. "Same upstream": nginx proxying to the
+# mock route the path itself calls (a translated path's upstream answers in the other dialect).
+SAME_NGINX=""
+for id in "${!S_UPATH[@]}"; do
+  SAME_NGINX+="$id=$([[ ${S_UPATH[$id]} == /v1/chat/completions ]] && echo nginx_o || echo nginx_a) "
+done
+S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" -v mid="$CONNS_MID" -v same="$SAME_NGINX" "$AWK_KV"'
+BEGIN { n = split(same, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kvp, "="); base[kvp[1]] = kvp[2] } }
 $1 == "2" && $5 == mid { rps16[$2] = kv($9, "rps"); p99_16[$2] = kv($9, "p99"); e16[$2] = errs($9) }
 $1 == "2" && $5 == hi {
   order[++cnt] = $2; lab[$2] = $3; px[$2] = $4; rps[$2] = kv($9, "rps"); e[$2] = errs($9); req = kv($9, "requests")
@@ -801,13 +808,14 @@ $1 == "2" && $5 == hi {
   mcpu[$2] = ($8 / tck) / req * 1000; p99[$2] = kv($9, "p99")
 }
 END {
-  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | CPU per req / nginx | RPS / Portkey | c=" mid " RPS | c=" mid " p99 µs | errors |"
-  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | RPS / nginx, same upstream | CPU per req / nginx | RPS / Portkey | c=" mid " RPS | c=" mid " p99 µs | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= cnt; i++) {
     id = order[i]; et = e[id] + e16[id]
-    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %.0f | %d | %d%s |\n", lab[id], rps[id], p99[id],
+    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %s | %.0f | %d | %d%s |\n", lab[id], rps[id], p99[id],
       (px[id] == "none" ? "–" : sprintf("%.4f", cpu[id])), (px[id] == "none" ? "–" : sprintf("%.0f", pct[id])), mcpu[id],
       ("nginx_a" in rps ? sprintf("%.2f", rps[id] / rps["nginx_a"]) : "–"),
+      (px[id] != "none" && rps[base[id]] > 0 ? sprintf("%.2f", rps[id] / rps[base[id]]) : "–"),
       (px[id] != "none" && cpu["nginx_a"] > 0 ? sprintf("%.2f", cpu[id] / cpu["nginx_a"]) : "–"),
       (px[id] == "heimdall" && rps["portkey_o"] > 0 ? sprintf("%.1f", rps[id] / rps["portkey_o"]) : "–"),
       rps16[id], p99_16[id], et, (et > 0 ? " ⚠" : "")
@@ -965,7 +973,7 @@ fi
     echo
     echo "$S2_TABLE"
     echo
-    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run; \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
+    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run, \"same upstream\" with nginx proxying to the mock route the path calls (the OpenAI mock answers at a higher CPU cost than the Anthropic one, and pinned it shares the server's core); \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
   fi
   if want 3; then
     echo

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -188,6 +189,7 @@ struct Worker {
   asio::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> housekeeping;
   std::unique_ptr<HttpClient> client;
   std::thread thread;
 };
@@ -436,6 +438,22 @@ class RequestParser final : public bhttp::basic_parser<true> {
   bhttp::verb verb_ = bhttp::verb::unknown;
   unsigned version_ = 11;
 };
+
+}  // namespace
+
+namespace {
+
+// Runs `task` every `interval` on the worker's thread until stop() cancels the timer.
+asio::awaitable<void> housekeeping_loop(Worker& worker, std::function<void()> task,
+                                        std::chrono::milliseconds interval) {
+  auto& timer = worker.housekeeping.emplace(worker.ioc);
+  for (;;) {
+    timer.expires_after(interval);
+    auto [ec] = co_await timer.async_wait(kNoThrow);
+    if (ec) co_return;
+    task();
+  }
+}
 
 }  // namespace
 
@@ -695,6 +713,12 @@ void Server::start() {
         }
       }
     });
+    if (impl.options.worker_housekeeping) {
+      asio::co_spawn(worker.ioc,
+                     housekeeping_loop(worker, impl.options.worker_housekeeping,
+                                       impl.options.housekeeping_interval),
+                     asio::detached);
+    }
     worker.thread = std::thread([&worker] {
       t_server_worker = true;
       install_worker_client(worker.client.get());
@@ -723,6 +747,7 @@ void Server::stop(std::chrono::milliseconds grace) {
     asio::post(worker.ioc, [&worker] {
       error_code ignored;
       worker.acceptor->close(ignored);
+      if (worker.housekeeping) worker.housekeeping->cancel();
       for (auto& entry : worker.entries) {
         if (entry.idle) {
           entry.socket->close(ignored);

@@ -14,7 +14,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -265,6 +267,24 @@ TEST_F(ServerClientTest, PoolKeepsEveryConnectionOfAWideWave) {
     EXPECT_EQ(client.stats().connections_opened, kWave);
     EXPECT_EQ(client.stats().connections_reused, kWave);
   });
+}
+
+TEST_F(ServerClientTest, HousekeepingRunsOnEveryWorkerUntilStop) {
+  ServerOptions options;
+  options.workers = 2;
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  options.worker_housekeeping = [&] {
+    std::lock_guard lock(mutex);
+    threads.insert(std::this_thread::get_id());
+  };
+  options.housekeeping_interval = 10ms;
+  start(options);
+  std::this_thread::sleep_for(300ms);
+  server_->stop(0ms);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(threads.size(), 2u);  // both workers, never the caller's thread
+  EXPECT_FALSE(threads.contains(std::this_thread::get_id()));
 }
 
 TEST_F(ServerClientTest, UnreadBodyClosesConnectionInsteadOfPooling) {

@@ -38,7 +38,7 @@ struct ServerOptions {
   // freed memory to the OS with it: an allocator only trims on its own allocation calls, so a
   // worker that goes idle after a burst of 1 MB bodies kept 130 MB it no longer used.
   std::function<void()> worker_housekeeping;
-  std::chrono::milliseconds housekeeping_interval{5'000};
+  std::chrono::milliseconds housekeeping_interval{1'000};
 };
 
 // Why the server refused a request before the handler saw its body.

@@ -225,20 +225,29 @@ RUN_START=$(date +%s)
 log "temp dir $TMP; fd limit $FD_LIMIT"
 SERVER_CMDS=()
 
-start_mock() {  # NAME WORKERS -> sets ${NAME}_PID ${NAME}_PORT
-  local name=$1 workers=$2 pid port
-  "${PIN_SRV[@]}" "$MOCK_BIN" --host 127.0.0.1 --port 0 --workers "$workers" >"$TMP/$name.log" 2>&1 &
+# launch NAME WORKERS READY CMD...: starts CMD (pinned when asked), waits for "READY<port>" in its log,
+# sets ${NAME}_PID and ${NAME}_PORT, and records the command for the report.
+launch() {
+  local name=$1 workers=$2 ready=$3 pid port cmd
+  shift 3
+  "${PIN_SRV[@]}" "$@" >"$TMP/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
-  port=$(wait_listen "$TMP/$name.log" "mock-provider listening on 127.0.0.1:" "$pid")
+  port=$(wait_listen "$TMP/$name.log" "$ready" "$pid")
   printf -v "${name}_PID" '%s' "$pid"
   printf -v "${name}_PORT" '%s' "$port"
-  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$MOCK_BIN --host 127.0.0.1 --port 0 --workers $workers   # $name")
+  cmd="$*"
+  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }${cmd//$TMP/\$TMP}   # $name")
   log "$name pid $pid on 127.0.0.1:$port ($workers worker(s))"
 }
 
+start_mock() {  # NAME WORKERS -> sets ${NAME}_PID ${NAME}_PORT
+  launch "$1" "$2" "mock-provider listening on 127.0.0.1:" \
+    "$MOCK_BIN" --host 127.0.0.1 --port 0 --workers "$2"
+}
+
 start_heimdall() {  # NAME WORKERS MOCK_PORT [PORT] -> sets ${NAME}_PID ${NAME}_PORT
-  local name=$1 workers=$2 mport=$3 lport=${4:-0} pid port dir="$TMP/$1"
+  local name=$1 workers=$2 mport=$3 lport=${4:-0} dir="$TMP/$1"
   mkdir -p "$dir"
   cat >"$dir/config.json" <<EOF
 {"providers":{
@@ -247,14 +256,8 @@ start_heimdall() {  # NAME WORKERS MOCK_PORT [PORT] -> sets ${NAME}_PID ${NAME}_
   "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
             "network_config":{"base_url":"http://127.0.0.1:$mport/v1"}}}}
 EOF
-  "${PIN_SRV[@]}" "$HEIMDALL_BIN" --app-dir "$dir" --host 127.0.0.1 --port "$lport" --workers "$workers" >"$TMP/$name.log" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  port=$(wait_listen "$TMP/$name.log" "heimdall listening on 127.0.0.1:" "$pid")
-  printf -v "${name}_PID" '%s' "$pid"
-  printf -v "${name}_PORT" '%s' "$port"
-  SERVER_CMDS+=("${PIN_SRV[*]:+${PIN_SRV[*]} }$HEIMDALL_BIN --app-dir \$TMP/$name --host 127.0.0.1 --port $lport --workers $workers   # $name")
-  log "$name pid $pid on 127.0.0.1:$port ($workers worker(s))"
+  launch "$name" "$workers" "heimdall listening on 127.0.0.1:" \
+    "$HEIMDALL_BIN" --app-dir "$dir" --host 127.0.0.1 --port "$lport" --workers "$workers"
 }
 
 start_mock mock 1

@@ -27,3 +27,14 @@ stop_pids() {
   for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
+
+# write_gateway_config DIR MOCK_PORT: DIR/config.json with the anthropic and openai providers on the mock.
+write_gateway_config() {
+  cat >"$1/config.json" <<EOF
+{"providers":{
+  "anthropic":{"keys":[{"name":"a","value":"sk-bench","models":["*"],"weight":1}],
+               "network_config":{"base_url":"http://127.0.0.1:$2"}},
+  "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
+            "network_config":{"base_url":"http://127.0.0.1:$2/v1"}}}}
+EOF
+}

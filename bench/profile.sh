@@ -92,13 +92,7 @@ PIDS+=("$MOCK_PID")
 MOCK_PORT=$(wait_listen "$TMP/mock.log" "mock-provider listening on 127.0.0.1:" "$MOCK_PID" 1200)
 
 mkdir -p "$TMP/heimdall"
-cat >"$TMP/heimdall/config.json" <<EOF
-{"providers":{
-  "anthropic":{"keys":[{"name":"a","value":"sk-bench","models":["*"],"weight":1}],
-               "network_config":{"base_url":"http://127.0.0.1:$MOCK_PORT"}},
-  "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
-            "network_config":{"base_url":"http://127.0.0.1:$MOCK_PORT/v1"}}}}
-EOF
+write_gateway_config "$TMP/heimdall" "$MOCK_PORT"
 valgrind --tool=callgrind --callgrind-out-file="$TMP/callgrind.out" \
   "$HEIMDALL_BIN" --app-dir "$TMP/heimdall" --host 127.0.0.1 --port 0 --workers 1 \
   >"$TMP/heimdall.log" 2>&1 &

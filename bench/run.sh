@@ -249,13 +249,7 @@ start_mock() {  # NAME WORKERS -> sets ${NAME}_PID ${NAME}_PORT
 start_heimdall() {  # NAME WORKERS MOCK_PORT [PORT] -> sets ${NAME}_PID ${NAME}_PORT
   local name=$1 workers=$2 mport=$3 lport=${4:-0} dir="$TMP/$1"
   mkdir -p "$dir"
-  cat >"$dir/config.json" <<EOF
-{"providers":{
-  "anthropic":{"keys":[{"name":"a","value":"sk-bench","models":["*"],"weight":1}],
-               "network_config":{"base_url":"http://127.0.0.1:$mport"}},
-  "openai":{"keys":[{"name":"o","value":"sk-bench","models":["*"],"weight":1}],
-            "network_config":{"base_url":"http://127.0.0.1:$mport/v1"}}}}
-EOF
+  write_gateway_config "$dir" "$mport"
   launch "$name" "$workers" "heimdall listening on 127.0.0.1:" \
     "$HEIMDALL_BIN" --app-dir "$dir" --host 127.0.0.1 --port "$lport" --workers "$workers"
 }

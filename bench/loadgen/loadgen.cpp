@@ -20,7 +20,10 @@
 //   LOADGEN_RESULT streams=… ok=… errors=… stalls_gap=… stalls_ttft=… connect_errors=…
 //     http_errors=… proto_errors=… timeouts=… short_streams=… tokens=… peak_inflight=…
 //     connect_ms=… duration_ms=… ttft_p50=… ttft_p99=… ttft_max=… gap_p50=… gap_p99=…
-//     gap_p999=… gap_max=… first_error=…
+//     gap_p999=… gap_max=… trips=… trip_p50=… trip_p99=… trip_p999=… trip_max=… first_error=…
+// Token events that carry a mock stamp ([[stamp]], tools/mock-provider/stamp.hpp) are also timed
+// from the mock's write to our read ("trip"): unlike the gaps, free of the mock's timer jitter, so
+// a relay's added trip is the latency it adds to every token.
 //
 // Rate mode (--rate R --duration-s D): open loop. Request i is due at start + i/R (R*D requests in
 // all), whether or not earlier ones were answered; it goes out on an idle keep-alive connection, or
@@ -35,6 +38,8 @@
 //     http_errors=… proto_errors=… timeouts=… achieved_rps=… p50=… p90=… p99=… p999=… max=…
 //     mean=… conns=… peak_inflight=… sched_lag_p99=… sched_lag_max=… cpu_ms=… cpu_pct=…
 //     duration_ms=… first_error=…
+#include "stamp.hpp"
+
 #include <sys/resource.h>
 #include <boost/asio.hpp>
 #include <boost/asio/impl/src.hpp>  // Asio is built in separate-compilation mode in this tree
@@ -84,6 +89,7 @@ struct Options {
 struct Stats {
   std::vector<uint32_t> ttft_us;
   std::vector<uint32_t> gap_us;
+  std::vector<uint32_t> trip_us;     // stamped token events: mock's write -> our read
   std::vector<uint32_t> latency_us;  // rate mode: due time -> end of answer
   std::vector<uint32_t> lag_us;      // rate mode: due time -> queued by the scheduler
   long ok = 0, connect_errors = 0, http_errors = 0, proto_errors = 0, timeouts = 0,
@@ -292,6 +298,12 @@ asio::awaitable<bool> read_stream(tcp::socket& sock, std::string& buf, Clock::ti
           st.gap_us.push_back(g);
           if (g > static_cast<uint32_t>(o.stall_ms) * 1000u) ++st.stalls_gap;
         }
+        if (auto stamp = heimdall::mock::read_stamp(ev)) {
+          const auto now_us =
+              std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+          st.trip_us.push_back(
+              static_cast<uint32_t>(std::clamp<int64_t>(now_us - *stamp, 0, UINT32_MAX)));
+        }
         last_token = at;
         ++tokens;
       }
@@ -433,6 +445,7 @@ int run_streams(const Options& o, const std::string& request) {
 
   std::sort(st.ttft_us.begin(), st.ttft_us.end());
   std::sort(st.gap_us.begin(), st.gap_us.end());
+  std::sort(st.trip_us.begin(), st.trip_us.end());
   long total = static_cast<long>(o.streams) * o.per_conn;
   long errors = total - st.ok;
   std::printf(
@@ -441,13 +454,14 @@ int run_streams(const Options& o, const std::string& request) {
       "http_errors=%ld proto_errors=%ld timeouts=%ld short_streams=%ld tokens=%ld peak_inflight=%d "
       "connect_ms=%ld duration_ms=%ld ttft_p50=%u ttft_p99=%u ttft_max=%u gap_p50=%u gap_p99=%u "
       "gap_p999=%u "
-      "gap_max=%u first_error=%s\n",
+      "gap_max=%u trips=%zu trip_p50=%u trip_p99=%u trip_p999=%u trip_max=%u first_error=%s\n",
       total, st.ok, errors, st.stalls_gap, st.stalls_ttft, st.connect_errors, st.http_errors,
       st.proto_errors, st.timeouts, st.short_streams, st.tokens, st.peak_inflight,
       ms_since(t0, t_connected), ms_since(t0, t_end), pct(st.ttft_us, 50), pct(st.ttft_us, 99),
       st.ttft_us.empty() ? 0u : st.ttft_us.back(), pct(st.gap_us, 50), pct(st.gap_us, 99),
-      pct(st.gap_us, 99.9), st.gap_us.empty() ? 0u : st.gap_us.back(),
-      first_error_field(st.first_error).c_str());
+      pct(st.gap_us, 99.9), st.gap_us.empty() ? 0u : st.gap_us.back(), st.trip_us.size(),
+      pct(st.trip_us, 50), pct(st.trip_us, 99), pct(st.trip_us, 99.9),
+      st.trip_us.empty() ? 0u : st.trip_us.back(), first_error_field(st.first_error).c_str());
   return errors == 0 ? 0 : 1;
 }
 

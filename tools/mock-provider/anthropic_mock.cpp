@@ -439,6 +439,7 @@ MockResponse messages(const MockRequest& req, std::string_view key) {
   }
   r.delay = trig.delay;
   r.event_delay = trig.event_delay;
+  r.stamp = trig.stamp;
   // A reset of a JSON answer can only happen before it.
   r.reset_before = trig.reset_before || (!r.stream && trig.reset_mid_stream);
   return r;

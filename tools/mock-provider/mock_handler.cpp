@@ -1,6 +1,7 @@
 #include "mock_handler.hpp"
 
 #include "mock_service.hpp"
+#include "stamp.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -70,6 +71,7 @@ asio::awaitable<void> play(const MockResponse& r, http::ResponseWriter& writer) 
     for (size_t i = 0; i < end; ++i) {
       joined.append(r.frames[i]);
     }
+    if (r.stamp) fill_stamps(joined);
     if (!joined.empty() && !co_await writer.write(joined)) {
       co_return;
     }
@@ -89,9 +91,15 @@ asio::awaitable<void> play(const MockResponse& r, http::ResponseWriter& writer) 
       writer.abort();
       co_return;
     }
-    if (!co_await writer.write(r.frames[i])) {
-      co_return;
+    bool written = false;
+    if (r.stamp) {
+      std::string frame = r.frames[i];
+      fill_stamps(frame);
+      written = co_await writer.write(frame);
+    } else {
+      written = co_await writer.write(r.frames[i]);
     }
+    if (!written) co_return;
   }
   co_await writer.finish();
 }

@@ -48,6 +48,8 @@ struct MockResponse {
   // Set: each frame is its own chunk, this long after the previous one. Unset: all frames go out as
   // one chunk (cheapest; SSE readers must not depend on chunk boundaries).
   std::optional<std::chrono::milliseconds> event_delay;
+  // Fill stream stamps (stamp.hpp) as each paced frame is written.
+  bool stamp = false;
   // Drop the connection without answering.
   bool reset_before = false;
   // Drop the connection after writing this many frames (a stream cut mid-way).

@@ -398,6 +398,7 @@ MockResponse chat_completions(const MockRequest& req, std::string_view key) {
   }
   r.delay = trig.delay;
   r.event_delay = trig.event_delay;
+  r.stamp = trig.stamp;
   r.reset_before = trig.reset_before || (!r.stream && trig.reset_mid_stream);
   return r;
 }

@@ -1,5 +1,7 @@
 #include "reply_plan.hpp"
 
+#include "stamp.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -9,6 +11,9 @@
 namespace heimdall::mock {
 
 namespace {
+
+// Placeholders in a [[stamp]] reply without [[deltas:N]].
+constexpr size_t kDefaultStamps = 16;
 
 std::atomic<uint64_t> g_counter{0};
 
@@ -288,7 +293,9 @@ ReplyPlan plan_reply(const ReplyInputs& in) {
     }
     plan.stop = StopKind::ToolUse;
   } else {
-    if (in.tool_results) {
+    if (in.triggers.stamp) {
+      plan.text = stamp_placeholders(in.triggers.deltas.value_or(kDefaultStamps));
+    } else if (in.tool_results) {
       plan.text = "tool said: " + *in.tool_results;
     } else {
       plan.text = "mock reply to: " + in.prompt + " | model=" + in.model + " | key=" + in.key;

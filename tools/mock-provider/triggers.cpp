@@ -55,6 +55,8 @@ void apply_marker(Triggers& t, std::string_view key, std::optional<std::string_v
       t.reset_mid_stream = true;
     } else if (key == "error-mid-stream") {
       t.error_mid_stream = true;
+    } else if (key == "stamp") {
+      t.stamp = true;
     } else if (key == "tool") {
       t.tool = ToolTrigger::First;
       t.tool_arg.clear();
@@ -141,6 +143,9 @@ void Triggers::add_headers(const HeaderFields& headers) {
     } else if (*v == "mid-stream") {
       reset_mid_stream = true;
     }
+  }
+  if (auto v = find_header(headers, "x-mock-stamp"); v && *v == "1") {
+    stamp = true;
   }
   if (auto v = find_header(headers, "x-mock-error"); v && *v == "mid-stream") {
     error_mid_stream = true;

@@ -30,6 +30,9 @@ struct Triggers {
   bool reset_mid_stream = false;
   bool error_mid_stream = false;
   std::optional<size_t> deltas;
+  // [[stamp]]: the reply text is stamp placeholders, each filled with the time it is written
+  // (stamp.hpp), so a load generator can time every event's trip through a relay.
+  bool stamp = false;
   uint64_t cached = 0;
   uint64_t cache_write = 0;
   ToolTrigger tool = ToolTrigger::None;

@@ -1,6 +1,7 @@
 // play(): how a MockResponse becomes writer calls (chunks, timers, aborts), on a recording fake
 // writer.
 #include "mock_handler.hpp"
+#include "recording_writer.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -15,52 +16,8 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-
-class RecordingWriter : public http::ResponseWriter {
- public:
-  // http::ResponseWriter
-  asio::awaitable<void> send(int status, http::HeaderList headers, std::string body) override {
-    status_ = status;
-    headers_ = std::move(headers);
-    chunks_.push_back(std::move(body));
-    co_return;
-  }
-  asio::awaitable<bool> start_stream(int status, http::HeaderList headers) override {
-    status_ = status;
-    headers_ = std::move(headers);
-    started_ = true;
-    co_return true;
-  }
-  asio::awaitable<bool> write(std::string_view data) override {
-    chunks_.emplace_back(data);
-    co_return true;
-  }
-  asio::awaitable<void> finish() override {
-    finished_ = true;
-    co_return;
-  }
-  bool started() const override { return started_; }
-  void abort() override { aborted_ = true; }
-
-  int status_ = 0;
-  http::HeaderList headers_;
-  std::vector<std::string> chunks_;
-  bool started_ = false;
-  bool finished_ = false;
-  bool aborted_ = false;
-};
-
-RecordingWriter run_play(const MockResponse& r) {
-  asio::io_context ioc;
-  RecordingWriter w;
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, play(r, w), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-  return w;
-}
+using test::RecordingWriter;
+using test::run_play;
 
 MockResponse stream_of(size_t frames) {
   MockResponse r;

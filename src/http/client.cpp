@@ -159,7 +159,9 @@ struct Pool {
     while (!list.empty()) {
       auto conn = std::move(list.back());
       list.pop_back();
-      if (now - conn->idle_since <= options.pool_idle && conn->looks_alive()) {
+      const auto idle_for = now - conn->idle_since;
+      if (idle_for <= options.pool_idle &&
+          (idle_for < options.probe_idle_after || conn->looks_alive())) {
         return conn;
       }
     }

@@ -108,15 +108,9 @@ asio::awaitable<std::unique_ptr<http::ClientResponse>> send_or_answer(Exchange& 
   co_return std::move(*sent);
 }
 
-schema::Result<RoutedBody> route_body(Exchange& exchange, std::string_view default_provider) {
-  auto peek = peek_body(exchange.request.body);
-  if (!peek) return peek.error();
-  if (!peek->has_model) return schema::Error::invalid("model: Field required");
-  auto route = exchange.runtime.resolve(peek->model, default_provider);
-  if (!route) return route.error();
-  exchange.provider = route->provider->name();
-  exchange.model = route->model;
-  return RoutedBody{std::move(*peek), std::move(*route)};
+void record_route(Exchange& exchange, const Route& route) {
+  exchange.provider = route.provider->name();
+  exchange.model = route.model;
 }
 
 Exchange::~Exchange() {

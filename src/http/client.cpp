@@ -5,6 +5,7 @@
 #include "http/client.hpp"
 
 #include "http/deadline.hpp"
+#include "http/message_reader.hpp"
 
 #include <openssl/ssl.h>
 #include <sys/socket.h>
@@ -21,7 +22,6 @@
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/url/parse.hpp>
 
 #include <array>
@@ -242,6 +242,29 @@ class ResponseParser final : public bhttp::basic_parser<false> {
 };
 
 class ResponseImpl final : public ClientResponse {
+  // One socket read into the connection buffer, for parse_received(). Not Beast's
+  // http::async_read_some: that reads until an element completes (with the greedy parser, until
+  // every buffered chunk and the next chunk header are complete), and posts its completion when
+  // no read was needed. Not a coroutine of its own: a stream calls it once per upstream chunk.
+  // (Defined before its callers: they need its type.)
+  auto read_into_buffer() {
+    const auto space = conn_->buffer.prepare(beast::read_size(conn_->buffer, kMaxReadSize));
+    return conn_->with_stream(
+        [&space](auto& stream) { return stream.async_read_some(space, kNoThrow); });
+  }
+
+  // A body read: under the idle deadline, which the caller disarms.
+  auto read_once() {
+    conn_->deadline.arm(timeouts_.idle);
+    return read_into_buffer();
+  }
+
+  // Parses what read_once() brought; at the end of the stream, the end of a body without length
+  // or a truncated one (partial_message).
+  error_code received(error_code ec, size_t n) {
+    return parse_received(parser_, conn_->buffer, ec, n, false);
+  }
+
  public:
   ResponseImpl(std::weak_ptr<Pool> pool, std::unique_ptr<Connection> conn, ClientTimeouts timeouts,
                bool head)
@@ -288,9 +311,11 @@ class ResponseImpl final : public ClientResponse {
       co_return StartResult{
           Error::make(ErrorCode::Unavailable, "upstream write failed: " + wec.message()), reused};
     }
-    auto [hec, hn] = co_await conn.with_stream([&](auto& stream) {
-      return bhttp::async_read_header(stream, conn.buffer, parser_, kNoThrow);
-    });
+    auto hec = parse_buffered(parser_, conn.buffer, true);
+    while (!hec && !parser_.is_header_done()) {
+      auto [ec, n] = co_await read_into_buffer();
+      hec = parse_received(parser_, conn.buffer, ec, n, true);
+    }
     conn.deadline.disarm();
     if (hec) {
       failed_ = true;
@@ -312,7 +337,7 @@ class ResponseImpl final : public ClientResponse {
       co_return StartResult{
           Error::make(ErrorCode::BadGateway, "upstream response header failed: " + hec.message())};
     }
-    // async_read_header parsed one element per put(); the body is parsed greedily, so one read
+    // The header was parsed one element per put(); the body is parsed greedily, so one read
     // turns every chunk that has arrived into a single piece (several SSE frames, one write).
     parser_.eager(true);
     co_return StartResult{};
@@ -321,32 +346,6 @@ class ResponseImpl final : public ClientResponse {
   int status() const override { return parser_.status(); }
   const HeaderList& headers() const override { return parser_.headers(); }
 
- private:
-  // One socket read into the connection buffer, under the idle deadline (the caller disarms it),
-  // then parsed by received(). Not Beast's http::async_read_some: that reads until an element
-  // completes (with the greedy parser, until every buffered chunk and the next chunk header are
-  // complete), and posts its completion when no read was needed. Not a coroutine of its own: a
-  // stream calls it once per upstream chunk. (Defined before its callers: they need its type.)
-  auto read_once() {
-    conn_->deadline.arm(timeouts_.idle);
-    const auto space = conn_->buffer.prepare(beast::read_size(conn_->buffer, kMaxReadSize));
-    return conn_->with_stream(
-        [&space](auto& stream) { return stream.async_read_some(space, kNoThrow); });
-  }
-
-  // Commits and parses what read_once() brought.
-  error_code received(error_code ec, size_t n) {
-    conn_->buffer.commit(n);
-    if (ec == asio::error::eof) {
-      // The end of a body without length, or a truncated one (partial_message).
-      ec = {};
-      parser_.put_eof(ec);
-      return ec;
-    }
-    return ec ? ec : parse_buffered();
-  }
-
- public:
   asio::awaitable<schema::Result<std::string_view>> read_some() override {
     if (failed_ || !conn_) {
       co_return already_failed();
@@ -356,7 +355,7 @@ class ResponseImpl final : public ClientResponse {
     // Bytes already buffered (read with the header) need no read. A read parses every chunk that
     // has arrived and returns as soon as any body bytes were produced: SSE frames are relayed
     // without waiting for more.
-    auto error = parse_buffered();
+    auto error = parse_buffered(parser_, conn_->buffer, false);
     while (!error && piece_.empty() && !parser_.is_done()) {
       auto [ec, n] = co_await read_once();
       conn_->deadline.disarm();
@@ -378,7 +377,7 @@ class ResponseImpl final : public ClientResponse {
       out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)) + kBodyPadding);
     }
     parser_.sink(&out);
-    auto error = parse_buffered();
+    auto error = parse_buffered(parser_, conn_->buffer, false);
     while (!error && out.size() <= limit && !parser_.is_done()) {
       auto [ec, n] = co_await read_once();
       conn_->deadline.disarm();
@@ -406,23 +405,6 @@ class ResponseImpl final : public ClientResponse {
  private:
   Error already_failed() const {
     return Error::make(ErrorCode::BadGateway, "upstream response already failed");
-  }
-
-  // Parses what the connection buffer holds, without I/O. need_more is not an error here.
-  error_code parse_buffered() {
-    auto& buffer = conn_->buffer;
-    error_code ec;
-    while (buffer.size() != 0 && !parser_.is_done()) {
-      const size_t used = parser_.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec == bhttp::error::need_more) {
-        return {};
-      }
-      if (ec || used == 0) {
-        break;
-      }
-    }
-    return ec;
   }
 
   Error read_failure(const error_code& ec) {

@@ -8,6 +8,7 @@
 
 #include "http/client.hpp"
 #include "http/deadline.hpp"
+#include "http/message_reader.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -22,9 +23,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
 #include <algorithm>
@@ -553,7 +554,12 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
       parser.body_limit(options.max_body_bytes);
 
       std::optional<Rejection> rejection;
-      auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, kNoThrow);
+      auto hec = parse_buffered(parser, buffer, true);
+      while (!hec && !parser.is_header_done()) {
+        auto [ec, n] = co_await socket.async_read_some(
+            buffer.prepare(beast::read_size(buffer, kBodyReadBytes)), kNoThrow);
+        hec = parse_received(parser, buffer, ec, n, true);
+      }
       deadline.disarm();
       if (hec) {
         rejection = classify(hec, options);
@@ -572,20 +578,22 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
             break;
           }
         }
-        while (!parser.is_done()) {
-          // Beast reads no more than the buffer's free room (4 KB after a head): room for a large
-          // body's next 64 KB (Beast's own cap per read) makes 1 MB 16 reads instead of 256.
+        auto bec = parse_buffered(parser, buffer, false);
+        while (!bec && !parser.is_done()) {
+          // A read takes no more than the buffer's free room (4 KB after a head): room for a large
+          // body's next 64 KB makes 1 MB 16 reads instead of 256.
           if (auto left = parser.content_length_remaining()) {
             buffer.reserve(buffer.size() +
                            static_cast<size_t>(std::min<std::uint64_t>(*left, kBodyReadBytes)));
           }
           deadline.arm(options.body_read_timeout);
-          auto [bec, bn] = co_await bhttp::async_read_some(socket, buffer, parser, kNoThrow);
+          auto [ec, n] = co_await socket.async_read_some(
+              buffer.prepare(beast::read_size(buffer, kBodyReadBytes)), kNoThrow);
           deadline.disarm();
-          if (bec) {
-            rejection = classify(bec, options);
-            break;
-          }
+          bec = parse_received(parser, buffer, ec, n, false);
+        }
+        if (bec) {
+          rejection = classify(bec, options);
         }
         if (!parser.is_done() && !rejection) {
           break;  // peer gone or body timeout

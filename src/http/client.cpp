@@ -5,6 +5,7 @@
 #include "http/client.hpp"
 
 #include "http/deadline.hpp"
+#include "http/head_fields.hpp"
 #include "http/message_reader.hpp"
 
 #include <openssl/ssl.h>
@@ -588,25 +589,27 @@ asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> HttpClient::sen
   // they have none, then Content-Length as prepare_payload() decides it.
   std::string head;
   head.reserve(256 + origin.target.size());
-  head.append(request.method).append(" ").append(origin.target).append(" HTTP/1.1\r\n");
+  head.append(request.method);
+  head.push_back(' ');
+  head.append(origin.target);
+  head.append(std::string_view(" HTTP/1.1\r\n"));
   bool has_host = false;
   for (const auto& [name, value] : request.headers.fields()) {
-    // Framing is ours to decide: a copied content-length or transfer-encoding would lie.
-    if (name == "content-length" || name == "transfer-encoding" || name == "connection") {
+    if (is_framing_header(name)) {
       continue;
     }
-    has_host = has_host || name == "host";
-    head.append(name).append(": ").append(value).append("\r\n");
+    has_host = has_host || name == std::string_view("host");
+    append_field(head, name, value);
   }
   if (!has_host) {
-    head.append("Host: ").append(origin.host_header).append("\r\n");
+    append_field(head, "Host", origin.host_header);
   }
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-      request.method == "OPTIONS") {
-    head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+  const std::string_view method = request.method;
+  if (!request.body.empty() || method == "POST" || method == "PUT" || method == "OPTIONS") {
+    append_field(head, "Content-Length", std::to_string(request.body.size()));
   }
-  head.append("\r\n");
-  const bool head_request = request.method == "HEAD";
+  head.append(std::string_view("\r\n"));
+  const bool head_request = method == "HEAD";
 
   auto& pool = *impl_->pool;
   for (int attempt = 0;; ++attempt) {

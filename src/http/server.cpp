@@ -8,6 +8,7 @@
 
 #include "http/client.hpp"
 #include "http/deadline.hpp"
+#include "http/head_fields.hpp"
 #include "http/message_reader.hpp"
 
 #include <spdlog/spdlog.h>
@@ -114,18 +115,6 @@ std::string_view reason_phrase(int status) {
   return {reason.data(), reason.size()};
 }
 
-// Fields the session owns: the handler's framing headers would contradict ours.
-bool is_framing_header(std::string_view name) {
-  return name == "content-length" || name == "transfer-encoding" || name == "connection";
-}
-
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
 // The status line and the handler's headers, serialised by hand: Beast's serializer walks a
 // buffers_cat_view of every field on each write, which cost more than the rest of a small
 // response. The framing fields come last, as Beast's keep_alive() and prepare_payload() put them.
@@ -134,14 +123,14 @@ std::string response_head(unsigned version, int status, const HeaderList& header
                           bool& keep_alive) {
   std::string out;
   out.reserve(256);
-  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(std::string_view(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 "));
   out.append(std::to_string(status));
   out.push_back(' ');
   out.append(reason_phrase(status));
-  out.append("\r\n");
+  out.append(std::string_view("\r\n"));
   for (const auto& [name, value] : headers.fields()) {
     if (is_framing_header(name)) {
-      if (name == "connection" && iequals(value, "close")) {
+      if (name == std::string_view("connection") && iequals(value, "close")) {
         keep_alive = false;
       }
       continue;

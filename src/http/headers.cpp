@@ -14,7 +14,11 @@ constexpr size_t kReservedFields = 16;
 
 constexpr uint64_t kEachByte = 0x0101010101010101ull;
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  // Branchless: c - 'A' wraps around for bytes below 'A'.
+  const auto u = static_cast<unsigned char>(c);
+  return static_cast<char>(u | (static_cast<unsigned char>(u - 'A') < 26u ? 0x20 : 0));
+}
 
 // Eight bytes at once: every field name of every request, upstream request and response passes
 // here, and a byte at a time was the larger part of adding a field.
@@ -26,15 +30,21 @@ uint64_t lower_word(uint64_t w) {
   return w | (upper >> 2);  // 0x80 >> 2 is the case bit 0x20
 }
 
+void lower_word_at(char* s) {
+  uint64_t w;
+  std::memcpy(&w, s, 8);
+  w = lower_word(w);
+  std::memcpy(s, &w, 8);
+}
+
 void lower_in_place(char* s, size_t n) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s + i, 8);
-    w = lower_word(w);
-    std::memcpy(s + i, &w, 8);
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) s[i] = lower(s[i]);
+    return;
   }
-  for (; i < n; ++i) s[i] = lower(s[i]);
+  for (size_t i = 0; i + 8 <= n; i += 8) lower_word_at(s + i);
+  // The tail as the last eight bytes, overlapping: lowering twice changes nothing.
+  lower_word_at(s + n - 8);
 }
 
 // Whether `name` (any case) is `stored` (lower-case).

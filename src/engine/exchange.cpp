@@ -114,6 +114,8 @@ void record_route(Exchange& exchange, const Route& route) {
 }
 
 Exchange::~Exchange() {
+  // Every request ends here: with debug off, not even the arguments are made.
+  if (!spdlog::should_log(spdlog::level::debug)) return;
   const Exchange& exchange = *this;
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - exchange.started);
@@ -121,8 +123,8 @@ Exchange::~Exchange() {
       "{} {} {} -> {}/{} status={} latency_ms={:.2f} input_tokens={} output_tokens={} "
       "cache_read_tokens={}",
       exchange.request_id, exchange.request.method, exchange.request.path(),
-      exchange.provider.empty() ? "-" : exchange.provider,
-      exchange.model.empty() ? "-" : exchange.model, exchange.status,
+      exchange.provider.empty() ? "-" : std::string_view(exchange.provider),
+      exchange.model.empty() ? "-" : std::string_view(exchange.model), exchange.status,
       static_cast<double>(elapsed.count()) / 1000.0, exchange.usage.input_tokens,
       exchange.usage.output_tokens, exchange.usage.cache_read_input_tokens);
 }

@@ -69,8 +69,9 @@ asio::awaitable<void> Router::handle(http::Request& request, http::ResponseWrite
   if (surface) {
     engine::SurfaceCall call{surface->dialect, surface->default_provider, {}};
     std::string_view rest = surface->rest;
-    const bool post = request.method == "POST";
-    const bool get = request.method == "GET";
+    const std::string_view method = request.method;
+    const bool post = method == "POST";
+    const bool get = method == "GET";
     if (surface->dialect == Dialect::Anthropic) {
       // Claude Code sends ?beta=true; it means something to Anthropic only (anthropic.md §1.1).
       call.upstream_query = request.query();
@@ -89,7 +90,7 @@ asio::awaitable<void> Router::handle(http::Request& request, http::ResponseWrite
     }
     // Claude Code probes its base URL with HEAD before the first request; any status will do,
     // a 200 keeps its logs quiet.
-    if (request.method == "HEAD" && rest.empty()) {
+    if (method == "HEAD" && rest.empty()) {
       co_return co_await writer.send(200, own_headers(""), "");
     }
   }

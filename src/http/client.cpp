@@ -19,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -29,6 +30,7 @@
 #include <cerrno>
 #include <deque>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 namespace heimdall::http {
@@ -133,6 +135,17 @@ struct Connection {
       return tls != nullptr;
     }
     return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+
+  // Plain HTTP only (its socket is non-blocking): what the socket takes now, without waiting; the
+  // error is none when it would have had to wait.
+  template <class Buffers>
+  size_t write_now(const Buffers& buffers, error_code& ec) {
+    const size_t n = plain.write_some(buffers, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+    }
+    return n;
   }
 
   tcp::socket plain;                          // unused (never opened) for TLS
@@ -299,8 +312,16 @@ class ResponseImpl final : public ClientResponse {
     conn.deadline.arm(timeouts_.first_byte);
     const std::array<asio::const_buffer, 2> buffers{asio::const_buffer(head.data(), head.size()),
                                                     asio::const_buffer(body.data(), body.size())};
-    auto [wec, wn] = co_await conn.with_stream(
-        [&](auto& stream) { return asio::async_write(stream, buffers, kNoThrow); });
+    // Plain HTTP: the socket takes a request at once as a rule, and a write that needs no wait
+    // costs no trip through the scheduler. The rest, and TLS, go through an async write.
+    error_code wec;
+    const size_t written = conn.tls ? 0 : conn.write_now(buffers, wec);
+    if (!wec && written < head.size() + body.size()) {
+      beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+      rest.consume(written);
+      std::tie(wec, std::ignore) = co_await conn.with_stream(
+          [&](auto& stream) { return asio::async_write(stream, rest, kNoThrow); });
+    }
     if (wec) {
       conn.deadline.disarm();
       failed_ = true;
@@ -541,6 +562,9 @@ asio::awaitable<schema::Result<std::unique_ptr<Connection>>> HttpClient::Impl::c
   }
   error_code ignored;
   conn->socket().set_option(tcp::no_delay(true), ignored);
+  if (!conn->tls) {
+    conn->socket().non_blocking(true, ignored);  // for Connection::write_now
+  }
 
   if (conn->tls) {
     // SNI carries names only (RFC 6066 §3); certificate checks cover both names and addresses.

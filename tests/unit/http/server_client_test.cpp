@@ -424,6 +424,24 @@ TEST_F(ServerClientTest, BodyOverLimitIsRejectedWith413AndClosed) {
 
 // SDKs send the whole body before they read: the server must drain a large refused body, or closing
 // with unread bytes sends RST and the client never sees the 413.
+// A body larger than the socket takes at once: the client's first non-blocking write is partial
+// and the rest follows asynchronously, in order.
+TEST_F(ServerClientTest, LargeRequestBodyArrivesWhole) {
+  start();
+  std::string body(8 << 20, 'x');
+  for (size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + (i / 4096) % 26);
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/echo", "POST", body);
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    auto echoed = co_await (*response)->read_all(16 << 20);
+    EXPECT_TRUE(echoed && *echoed == "path=/echo;body=" + body);
+  });
+}
+
 TEST_F(ServerClientTest, LargeRefusedBodyIsDrainedSoThe413Arrives) {
   ServerOptions options;
   options.max_body_bytes = 1024;

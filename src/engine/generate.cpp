@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include <exception>
+#include <optional>
 #include <string_view>
 
 namespace heimdall::engine {
@@ -23,9 +24,12 @@ namespace {
 
 constexpr size_t kMaxResponseBody = 256u << 20;
 
+bool is_event_stream(std::optional<std::string_view> content_type) {
+  return content_type && content_type->find("text/event-stream") != std::string_view::npos;
+}
+
 bool is_event_stream(const http::ClientResponse& response) {
-  auto type = response.headers().get("content-type");
-  return type && type->find("text/event-stream") != std::string_view::npos;
+  return is_event_stream(response.headers().get("content-type"));
 }
 
 http::HeaderList stream_headers(const Exchange& exchange) {
@@ -91,12 +95,13 @@ asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, con
   UsageObserver usage(provider.dialect());
   auto headers = reply_headers(exchange, "application/json");
   relay_response_headers(response, headers, true);
-  if (!is_event_stream(response)) {
+  const auto type = response.headers().get("content-type");
+  if (!is_event_stream(type)) {
     auto body = co_await response.read_all(kMaxResponseBody);
     if (!body) co_return co_await send_error(exchange, body.error());
     usage.observe_body(*body);
     exchange.usage = usage.usage();
-    if (auto type = response.headers().get("content-type")) headers.set("content-type", *type);
+    if (type) headers.set("content-type", *type);
     co_await exchange.writer.send(response.status(), std::move(headers), std::move(*body));
     co_return;
   }

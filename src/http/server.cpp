@@ -207,8 +207,12 @@ class SessionWriter final : public ResponseWriter {
     append_field(head, "Content-Length", std::to_string(body.size()));
     head.append(kCrlf);
     // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2).
-    co_await write_all(std::array<asio::const_buffer, 2>{
-        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())});
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())};
+    size_t written = 0;
+    if (!write_now(buffers, written)) {
+      co_await write_rest(buffers, written);
+    }
   }
 
   asio::awaitable<bool> start_stream(int status, HeaderList headers) override {
@@ -219,7 +223,11 @@ class SessionWriter final : public ResponseWriter {
     std::string head = response_head(version_, status, headers, keep_alive_);
     append_field(head, "Transfer-Encoding", "chunked");
     head.append(kCrlf);
-    co_await write_all(asio::buffer(head));
+    const auto buffer = asio::buffer(head);
+    size_t written = 0;
+    if (!write_now(buffer, written)) {
+      co_await write_rest(buffer, written);
+    }
     co_return !failed_;
   }
 
@@ -237,7 +245,7 @@ class SessionWriter final : public ResponseWriter {
     // The common case inline (a relayed stream writes once per upstream read): the kernel takes
     // the whole chunk, and the write costs one sendmsg, no suspension and no deadline.
     size_t written = 0;
-    if (!writing_ && write_now(buffers, written)) {
+    if (write_now(buffers, written)) {
       co_return !failed_;
     }
     co_await write_rest(buffers, written);
@@ -252,7 +260,11 @@ class SessionWriter final : public ResponseWriter {
     if (failed_) {
       co_return;
     }
-    co_await write_all(asio::buffer(kLastChunk));
+    const auto buffer = asio::buffer(kLastChunk);
+    size_t written = 0;
+    if (!write_now(buffer, written)) {
+      co_await write_rest(buffer, written);
+    }
   }
 
   bool started() const override { return state_ != State::Idle; }
@@ -276,10 +288,16 @@ class SessionWriter final : public ResponseWriter {
   void force_close() { keep_alive_ = false; }
 
  private:
-  // The first attempt of a write: one sendmsg on the session's non-blocking socket. True when it
-  // is over (all taken, or the connection failed); `written` is what the kernel took.
+  // The first attempt of a write: one sendmsg on the session's non-blocking socket, none while
+  // another write is in flight (it goes first). True when it is over (all taken, or the connection
+  // failed); `written` is what the kernel took. The callers await write_rest() only when false,
+  // so a write the kernel takes at once costs no coroutine frame.
   template <class Buffers>
   bool write_now(const Buffers& buffers, size_t& written) {
+    written = 0;
+    if (writing_) {
+      return false;
+    }
     error_code ec;
     written = socket_.write_some(buffers, ec);
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
@@ -317,15 +335,6 @@ class SessionWriter final : public ResponseWriter {
     }
     if (ec) {
       failed_ = true;
-    }
-  }
-
-  // By value: the coroutine frame keeps the (small) buffer sequence alive across suspensions.
-  template <class Buffers>
-  asio::awaitable<void> write_all(Buffers buffers) {
-    size_t written = 0;
-    if (writing_ || !write_now(buffers, written)) {
-      co_await write_rest(buffers, written);
     }
   }
 

@@ -52,7 +52,7 @@ asio::awaitable<void> count_upstream(Exchange& exchange, const SurfaceCall& call
 }  // namespace
 
 asio::awaitable<void> Gateway::count_tokens(http::Request& request, http::ResponseWriter& writer,
-                                            const SurfaceCall& call) const {
+                                            SurfaceCall call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
   auto routed = route_peeked(*runtime_, request.body, call.default_provider);
   if (!routed) co_return co_await send_error(exchange, routed.error());

@@ -270,7 +270,7 @@ asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,
 Gateway::Gateway(std::shared_ptr<const Runtime> runtime) : runtime_(std::move(runtime)) {}
 
 asio::awaitable<void> Gateway::generate(http::Request& request, http::ResponseWriter& writer,
-                                        const SurfaceCall& call) const {
+                                        SurfaceCall call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
   auto routed = route_generate(*runtime_, call.dialect, request.body, call.default_provider);
   if (!routed) co_return co_await send_error(exchange, routed.error());
@@ -283,7 +283,7 @@ asio::awaitable<void> Gateway::generate(http::Request& request, http::ResponseWr
 }
 
 asio::awaitable<void> Gateway::reply_error(http::ResponseWriter& writer, schema::Dialect dialect,
-                                           const schema::Error& error) const {
+                                           schema::Error error) const {
   http::Request none;
   Exchange exchange(none, writer, *runtime_, dialect);
   co_await send_error(exchange, error);

@@ -46,12 +46,14 @@ std::optional<std::string_view> leading_model(std::string_view body) {
       !skip_past(at, end, "\"")) {
     return std::nullopt;
   }
-  for (const char* model = at; at != end; ++at) {
-    const auto c = static_cast<unsigned char>(*at);
-    if (c == '"') return std::string_view(model, static_cast<size_t>(at - model));
-    if (c == '\\' || c < 0x20) return std::nullopt;
+  const std::string_view rest(at, static_cast<size_t>(end - at));
+  const size_t quote = rest.find('"');
+  // A backslash before the first quote: an escape, which this reading does not decode.
+  if (quote == std::string_view::npos ||
+      rest.substr(0, quote).find('\\') != std::string_view::npos) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return rest.substr(0, quote);
 }
 
 schema::Result<RoutedBody> route_peeked(const Runtime& runtime, std::string& body,

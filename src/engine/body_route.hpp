@@ -33,9 +33,10 @@ schema::Result<RoutedBody> route_peeked(const Runtime& runtime, std::string& bod
 schema::Result<RoutedBody> route_generate(const Runtime& runtime, schema::Dialect caller,
                                           std::string& body, std::string_view default_provider);
 
-/// The model of a body that starts `{"model":"…"` (JSON white space allowed) with no escape or
-/// control character in the name; nullopt otherwise. Nothing after it is read, so it is only a
-/// guess until the whole body has been parsed.
+/// The model of a body that starts `{"model":"…"` (JSON white space allowed) with no escape in
+/// the name; nullopt otherwise. Nothing after it is read and nothing is validated (a control
+/// character in the name makes the body invalid JSON, which the full parse finds), so it is only
+/// a guess until the whole body has been parsed.
 std::optional<std::string_view> leading_model(std::string_view body);
 
 }  // namespace heimdall::engine

@@ -1,6 +1,7 @@
 // Gateway::count_tokens: Anthropic's own counter for Anthropic-format providers, a documented local
 // estimate (token_estimate.hpp) for the others.
 #include "dialects/codec.hpp"
+#include "engine/body_route.hpp"
 #include "engine/exchange.hpp"
 #include "engine/gateway.hpp"
 #include "engine/ids.hpp"
@@ -51,10 +52,11 @@ asio::awaitable<void> count_upstream(Exchange& exchange, const SurfaceCall& call
 }  // namespace
 
 asio::awaitable<void> Gateway::count_tokens(http::Request& request, http::ResponseWriter& writer,
-                                            const SurfaceCall& call) const {
+                                            SurfaceCall call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  auto routed = route_body(exchange, call.default_provider);
+  auto routed = route_peeked(*runtime_, request.body, call.default_provider);
   if (!routed) co_return co_await send_error(exchange, routed.error());
+  record_route(exchange, routed->route);
   if (routed->route.provider->url(providers::Operation::CountTokens, {})) {
     co_return co_await count_upstream(exchange, call, routed->route);
   }

@@ -108,18 +108,14 @@ asio::awaitable<std::unique_ptr<http::ClientResponse>> send_or_answer(Exchange& 
   co_return std::move(*sent);
 }
 
-schema::Result<RoutedBody> route_body(Exchange& exchange, std::string_view default_provider) {
-  auto peek = peek_body(exchange.request.body);
-  if (!peek) return peek.error();
-  if (!peek->has_model) return schema::Error::invalid("model: Field required");
-  auto route = exchange.runtime.resolve(peek->model, default_provider);
-  if (!route) return route.error();
-  exchange.provider = route->provider->name();
-  exchange.model = route->model;
-  return RoutedBody{std::move(*peek), std::move(*route)};
+void record_route(Exchange& exchange, const Route& route) {
+  exchange.provider = route.provider->name();
+  exchange.model = route.model;
 }
 
 Exchange::~Exchange() {
+  // Every request ends here: with debug off, not even the arguments are made.
+  if (!spdlog::should_log(spdlog::level::debug)) return;
   const Exchange& exchange = *this;
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - exchange.started);
@@ -127,8 +123,8 @@ Exchange::~Exchange() {
       "{} {} {} -> {}/{} status={} latency_ms={:.2f} input_tokens={} output_tokens={} "
       "cache_read_tokens={}",
       exchange.request_id, exchange.request.method, exchange.request.path(),
-      exchange.provider.empty() ? "-" : exchange.provider,
-      exchange.model.empty() ? "-" : exchange.model, exchange.status,
+      exchange.provider.empty() ? "-" : std::string_view(exchange.provider),
+      exchange.model.empty() ? "-" : std::string_view(exchange.model), exchange.status,
       static_cast<double>(elapsed.count()) / 1000.0, exchange.usage.input_tokens,
       exchange.usage.output_tokens, exchange.usage.cache_read_input_tokens);
 }

@@ -2,7 +2,6 @@
 // shares (headers, errors in the caller's dialect, upstream errors mapped across dialects).
 #pragma once
 
-#include "engine/body_peek.hpp"
 #include "engine/runtime.hpp"
 #include "engine/upstream.hpp"
 #include "http/client.hpp"
@@ -68,13 +67,7 @@ UpstreamRequest same_dialect_request(const Exchange& exchange, const Route& rout
 boost::asio::awaitable<std::unique_ptr<http::ClientResponse>> send_or_answer(
     Exchange& exchange, UpstreamRequest upstream);
 
-struct RoutedBody {
-  BodyPeek peek;
-  Route route;
-};
-
-/// Reads the body's model and routes it; the caller answers a failure with send_error(). Not a
-/// coroutine: it never waits, and every request passes here.
-schema::Result<RoutedBody> route_body(Exchange& exchange, std::string_view default_provider);
+/// Notes where the request goes, for the log line.
+void record_route(Exchange& exchange, const Route& route);
 
 }  // namespace heimdall::engine

@@ -1,5 +1,6 @@
 // Gateway::generate: the same-dialect fast path and the translated path (ARCHITECTURE.md §1, §4).
 #include "dialects/codec.hpp"
+#include "engine/body_route.hpp"
 #include "engine/exchange.hpp"
 #include "engine/gateway.hpp"
 #include "engine/ids.hpp"
@@ -12,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include <exception>
+#include <optional>
 #include <string_view>
 
 namespace heimdall::engine {
@@ -22,9 +24,12 @@ namespace {
 
 constexpr size_t kMaxResponseBody = 256u << 20;
 
+bool is_event_stream(std::optional<std::string_view> content_type) {
+  return content_type && content_type->find("text/event-stream") != std::string_view::npos;
+}
+
 bool is_event_stream(const http::ClientResponse& response) {
-  auto type = response.headers().get("content-type");
-  return type && type->find("text/event-stream") != std::string_view::npos;
+  return is_event_stream(response.headers().get("content-type"));
 }
 
 http::HeaderList stream_headers(const Exchange& exchange) {
@@ -90,12 +95,13 @@ asio::awaitable<void> fast_path(Exchange& exchange, const SurfaceCall& call, con
   UsageObserver usage(provider.dialect());
   auto headers = reply_headers(exchange, "application/json");
   relay_response_headers(response, headers, true);
-  if (!is_event_stream(response)) {
+  const auto type = response.headers().get("content-type");
+  if (!is_event_stream(type)) {
     auto body = co_await response.read_all(kMaxResponseBody);
     if (!body) co_return co_await send_error(exchange, body.error());
     usage.observe_body(*body);
     exchange.usage = usage.usage();
-    if (auto type = response.headers().get("content-type")) headers.set("content-type", *type);
+    if (type) headers.set("content-type", *type);
     co_await exchange.writer.send(response.status(), std::move(headers), std::move(*body));
     co_return;
   }
@@ -207,19 +213,17 @@ asio::awaitable<void> relay_translated_stream(Exchange& exchange, http::ClientRe
   });
 }
 
+// `request` is the caller's body decoded by its codec.
 asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,
-                                      const BodyPeek& peek) {
+                                      schema::CanonicalRequest request) {
   const auto& caller_codec = dialects::codec_for(exchange.caller);
   const auto& provider = *route.provider;
   const auto& provider_codec = dialects::codec_for(provider.dialect());
-  auto decoded = caller_codec.decode_request(exchange.request.body);
-  if (!decoded) co_return co_await send_error(exchange, decoded.error());
-  schema::CanonicalRequest& request = *decoded;
+  dialects::TranslationContext context;
+  context.requested_model = std::move(request.model);
   request.model = route.model;
   clamp_max_tokens(request, provider);
 
-  dialects::TranslationContext context;
-  context.requested_model = peek.model;
   UpstreamRequest upstream;
   upstream.provider = &provider;
   upstream.model = route.model;
@@ -246,14 +250,14 @@ asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,
     co_return co_await send_error(exchange, error);
   }
   canonical->id = make_message_id("msg_");
-  canonical->model = peek.model;
+  canonical->model = context.requested_model;
   exchange.usage = canonical->usage;
   if (request.stream) {
     // The provider answered a stream request with one JSON body: replay it as a stream.
     if (!co_await exchange.writer.start_stream(200, stream_headers(exchange))) co_return;
     auto events = schema::replay_as_stream(*canonical);
     std::string out;
-    EventRelay(exchange, request, peek.model).encode(events, out, exchange.usage);
+    EventRelay(exchange, request, context.requested_model).encode(events, out, exchange.usage);
     if (co_await exchange.writer.write(out)) co_await exchange.writer.finish();
     co_return;
   }
@@ -266,19 +270,20 @@ asio::awaitable<void> translated_path(Exchange& exchange, const Route& route,
 Gateway::Gateway(std::shared_ptr<const Runtime> runtime) : runtime_(std::move(runtime)) {}
 
 asio::awaitable<void> Gateway::generate(http::Request& request, http::ResponseWriter& writer,
-                                        const SurfaceCall& call) const {
+                                        SurfaceCall call) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
-  auto routed = route_body(exchange, call.default_provider);
+  auto routed = route_generate(*runtime_, call.dialect, request.body, call.default_provider);
   if (!routed) co_return co_await send_error(exchange, routed.error());
-  if (routed->route.provider->dialect() == call.dialect) {
-    co_await fast_path(exchange, call, routed->route, routed->peek);
+  record_route(exchange, routed->route);
+  if (routed->decoded) {
+    co_await translated_path(exchange, routed->route, std::move(*routed->decoded));
   } else {
-    co_await translated_path(exchange, routed->route, routed->peek);
+    co_await fast_path(exchange, call, routed->route, routed->peek);
   }
 }
 
 asio::awaitable<void> Gateway::reply_error(http::ResponseWriter& writer, schema::Dialect dialect,
-                                           const schema::Error& error) const {
+                                           schema::Error error) const {
   http::Request none;
   Exchange exchange(none, writer, *runtime_, dialect);
   co_await send_error(exchange, error);

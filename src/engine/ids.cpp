@@ -6,18 +6,21 @@ namespace heimdall::engine {
 
 namespace {
 
+// Every request mints an id: the characters are written into the string made at its final size,
+// without push_back's capacity check per character.
 std::string random_chars(std::string_view prefix, std::string_view alphabet, size_t count) {
-  std::string out(prefix);
-  out.reserve(prefix.size() + count);
+  std::string out(prefix.size() + count, '\0');
+  prefix.copy(out.data(), prefix.size());
+  char* next = out.data() + prefix.size();
   auto& rng = thread_rng();
-  uint64_t bits = rng();
-  size_t left = 10;  // 64 random bits give ten 6-bit picks
+  uint64_t bits = 0;
+  size_t left = 0;  // 64 random bits give ten 6-bit picks
   for (size_t i = 0; i < count; ++i) {
     if (left == 0) {
       bits = rng();
       left = 10;
     }
-    out.push_back(alphabet[(bits & 63) % alphabet.size()]);
+    next[i] = alphabet[(bits & 63) % alphabet.size()];
     bits >>= 6;
     --left;
   }

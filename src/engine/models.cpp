@@ -159,7 +159,7 @@ json::object anthropic_page(const std::vector<ModelEntry>& models, std::string_v
 }  // namespace
 
 asio::awaitable<void> Gateway::list_models(http::Request& request, http::ResponseWriter& writer,
-                                           const SurfaceCall& call,
+                                           SurfaceCall call,
                                            std::optional<std::string> model_id) const {
   Exchange exchange(request, writer, *runtime_, call.dialect);
   std::vector<ModelEntry> models;

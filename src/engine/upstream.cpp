@@ -99,9 +99,9 @@ asio::awaitable<schema::Result<std::unique_ptr<http::ClientResponse>>> send_upst
                     pick_credential(runtime, provider, request.model, caller_headers));
     http::ClientRequest out;
     out.method = request.method;
-    out.url = request.url;
-    // The last attempt takes the request's own headers and body: with retries off, nothing is
-    // copied.
+    // The last attempt takes the request's own URL, headers and body: with retries off, nothing
+    // is copied.
+    out.url = last ? std::move(request.url) : request.url;
     out.headers = last ? std::move(request.headers) : request.headers;
     out.body = last ? std::move(request.body) : request.body;
     provider.authorize(out.headers, credential);

@@ -5,6 +5,8 @@
 #include "http/client.hpp"
 
 #include "http/deadline.hpp"
+#include "http/head_fields.hpp"
+#include "http/message_reader.hpp"
 
 #include <openssl/ssl.h>
 #include <sys/socket.h>
@@ -17,17 +19,18 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/url/parse.hpp>
 
 #include <array>
 #include <cerrno>
 #include <deque>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 namespace heimdall::http {
@@ -134,6 +137,17 @@ struct Connection {
     return errno == EAGAIN || errno == EWOULDBLOCK;
   }
 
+  // Plain HTTP only (its socket is non-blocking): what the socket takes now, without waiting; the
+  // error is none when it would have had to wait.
+  template <class Buffers>
+  size_t write_now(const Buffers& buffers, error_code& ec) {
+    const size_t n = plain.write_some(buffers, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+    }
+    return n;
+  }
+
   tcp::socket plain;                          // unused (never opened) for TLS
   std::shared_ptr<ssl::context> tls_context;  // kept alive as long as a stream uses it
   std::unique_ptr<ssl::stream<tcp::socket>> tls;
@@ -159,7 +173,9 @@ struct Pool {
     while (!list.empty()) {
       auto conn = std::move(list.back());
       list.pop_back();
-      if (now - conn->idle_since <= options.pool_idle && conn->looks_alive()) {
+      const auto idle_for = now - conn->idle_since;
+      if (idle_for <= options.pool_idle &&
+          (idle_for < options.probe_idle_after || conn->looks_alive())) {
         return conn;
       }
     }
@@ -240,6 +256,29 @@ class ResponseParser final : public bhttp::basic_parser<false> {
 };
 
 class ResponseImpl final : public ClientResponse {
+  // One socket read into the connection buffer, for parse_received(). Not Beast's
+  // http::async_read_some: that reads until an element completes (with the greedy parser, until
+  // every buffered chunk and the next chunk header are complete), and posts its completion when
+  // no read was needed. Not a coroutine of its own: a stream calls it once per upstream chunk.
+  // (Defined before its callers: they need its type.)
+  auto read_into_buffer() {
+    const auto space = conn_->buffer.prepare(beast::read_size(conn_->buffer, kMaxReadSize));
+    return conn_->with_stream(
+        [&space](auto& stream) { return stream.async_read_some(space, kNoThrow); });
+  }
+
+  // A body read: under the idle deadline, which the caller disarms.
+  auto read_once() {
+    conn_->deadline.arm(timeouts_.idle);
+    return read_into_buffer();
+  }
+
+  // Parses what read_once() brought; at the end of the stream, the end of a body without length
+  // or a truncated one (partial_message).
+  error_code received(error_code ec, size_t n) {
+    return parse_received(parser_, conn_->buffer, ec, n, false);
+  }
+
  public:
   ResponseImpl(std::weak_ptr<Pool> pool, std::unique_ptr<Connection> conn, ClientTimeouts timeouts,
                bool head)
@@ -273,8 +312,16 @@ class ResponseImpl final : public ClientResponse {
     conn.deadline.arm(timeouts_.first_byte);
     const std::array<asio::const_buffer, 2> buffers{asio::const_buffer(head.data(), head.size()),
                                                     asio::const_buffer(body.data(), body.size())};
-    auto [wec, wn] = co_await conn.with_stream(
-        [&](auto& stream) { return asio::async_write(stream, buffers, kNoThrow); });
+    // Plain HTTP: the socket takes a request at once as a rule, and a write that needs no wait
+    // costs no trip through the scheduler. The rest, and TLS, go through an async write.
+    error_code wec;
+    const size_t written = conn.tls ? 0 : conn.write_now(buffers, wec);
+    if (!wec && written < head.size() + body.size()) {
+      beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+      rest.consume(written);
+      std::tie(wec, std::ignore) = co_await conn.with_stream(
+          [&](auto& stream) { return asio::async_write(stream, rest, kNoThrow); });
+    }
     if (wec) {
       conn.deadline.disarm();
       failed_ = true;
@@ -286,9 +333,11 @@ class ResponseImpl final : public ClientResponse {
       co_return StartResult{
           Error::make(ErrorCode::Unavailable, "upstream write failed: " + wec.message()), reused};
     }
-    auto [hec, hn] = co_await conn.with_stream([&](auto& stream) {
-      return bhttp::async_read_header(stream, conn.buffer, parser_, kNoThrow);
-    });
+    auto hec = parse_buffered(parser_, conn.buffer, true);
+    while (!hec && !parser_.is_header_done()) {
+      auto [ec, n] = co_await read_into_buffer();
+      hec = parse_received(parser_, conn.buffer, ec, n, true);
+    }
     conn.deadline.disarm();
     if (hec) {
       failed_ = true;
@@ -310,7 +359,7 @@ class ResponseImpl final : public ClientResponse {
       co_return StartResult{
           Error::make(ErrorCode::BadGateway, "upstream response header failed: " + hec.message())};
     }
-    // async_read_header parsed one element per put(); the body is parsed greedily, so one read
+    // The header was parsed one element per put(); the body is parsed greedily, so one read
     // turns every chunk that has arrived into a single piece (several SSE frames, one write).
     parser_.eager(true);
     co_return StartResult{};
@@ -319,32 +368,6 @@ class ResponseImpl final : public ClientResponse {
   int status() const override { return parser_.status(); }
   const HeaderList& headers() const override { return parser_.headers(); }
 
- private:
-  // One socket read into the connection buffer, under the idle deadline (the caller disarms it),
-  // then parsed by received(). Not Beast's http::async_read_some: that reads until an element
-  // completes (with the greedy parser, until every buffered chunk and the next chunk header are
-  // complete), and posts its completion when no read was needed. Not a coroutine of its own: a
-  // stream calls it once per upstream chunk. (Defined before its callers: they need its type.)
-  auto read_once() {
-    conn_->deadline.arm(timeouts_.idle);
-    const auto space = conn_->buffer.prepare(beast::read_size(conn_->buffer, kMaxReadSize));
-    return conn_->with_stream(
-        [&space](auto& stream) { return stream.async_read_some(space, kNoThrow); });
-  }
-
-  // Commits and parses what read_once() brought.
-  error_code received(error_code ec, size_t n) {
-    conn_->buffer.commit(n);
-    if (ec == asio::error::eof) {
-      // The end of a body without length, or a truncated one (partial_message).
-      ec = {};
-      parser_.put_eof(ec);
-      return ec;
-    }
-    return ec ? ec : parse_buffered();
-  }
-
- public:
   asio::awaitable<schema::Result<std::string_view>> read_some() override {
     if (failed_ || !conn_) {
       co_return already_failed();
@@ -354,7 +377,7 @@ class ResponseImpl final : public ClientResponse {
     // Bytes already buffered (read with the header) need no read. A read parses every chunk that
     // has arrived and returns as soon as any body bytes were produced: SSE frames are relayed
     // without waiting for more.
-    auto error = parse_buffered();
+    auto error = parse_buffered(parser_, conn_->buffer, false);
     while (!error && piece_.empty() && !parser_.is_done()) {
       auto [ec, n] = co_await read_once();
       conn_->deadline.disarm();
@@ -376,7 +399,7 @@ class ResponseImpl final : public ClientResponse {
       out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)) + kBodyPadding);
     }
     parser_.sink(&out);
-    auto error = parse_buffered();
+    auto error = parse_buffered(parser_, conn_->buffer, false);
     while (!error && out.size() <= limit && !parser_.is_done()) {
       auto [ec, n] = co_await read_once();
       conn_->deadline.disarm();
@@ -404,23 +427,6 @@ class ResponseImpl final : public ClientResponse {
  private:
   Error already_failed() const {
     return Error::make(ErrorCode::BadGateway, "upstream response already failed");
-  }
-
-  // Parses what the connection buffer holds, without I/O. need_more is not an error here.
-  error_code parse_buffered() {
-    auto& buffer = conn_->buffer;
-    error_code ec;
-    while (buffer.size() != 0 && !parser_.is_done()) {
-      const size_t used = parser_.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec == bhttp::error::need_more) {
-        return {};
-      }
-      if (ec || used == 0) {
-        break;
-      }
-    }
-    return ec;
   }
 
   Error read_failure(const error_code& ec) {
@@ -556,6 +562,9 @@ asio::awaitable<schema::Result<std::unique_ptr<Connection>>> HttpClient::Impl::c
   }
   error_code ignored;
   conn->socket().set_option(tcp::no_delay(true), ignored);
+  if (!conn->tls) {
+    conn->socket().non_blocking(true, ignored);  // for Connection::write_now
+  }
 
   if (conn->tls) {
     // SNI carries names only (RFC 6066 §3); certificate checks cover both names and addresses.
@@ -604,25 +613,27 @@ asio::awaitable<schema::Result<std::unique_ptr<ClientResponse>>> HttpClient::sen
   // they have none, then Content-Length as prepare_payload() decides it.
   std::string head;
   head.reserve(256 + origin.target.size());
-  head.append(request.method).append(" ").append(origin.target).append(" HTTP/1.1\r\n");
+  head.append(request.method);
+  head.push_back(' ');
+  head.append(origin.target);
+  head.append(std::string_view(" HTTP/1.1\r\n"));
   bool has_host = false;
   for (const auto& [name, value] : request.headers.fields()) {
-    // Framing is ours to decide: a copied content-length or transfer-encoding would lie.
-    if (name == "content-length" || name == "transfer-encoding" || name == "connection") {
+    if (is_framing_header(name)) {
       continue;
     }
-    has_host = has_host || name == "host";
-    head.append(name).append(": ").append(value).append("\r\n");
+    has_host = has_host || name == std::string_view("host");
+    append_field(head, name, value);
   }
   if (!has_host) {
-    head.append("Host: ").append(origin.host_header).append("\r\n");
+    append_field(head, "Host", origin.host_header);
   }
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-      request.method == "OPTIONS") {
-    head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+  const std::string_view method = request.method;
+  if (!request.body.empty() || method == "POST" || method == "PUT" || method == "OPTIONS") {
+    append_field(head, "Content-Length", std::to_string(request.body.size()));
   }
-  head.append("\r\n");
-  const bool head_request = request.method == "HEAD";
+  head.append(std::string_view("\r\n"));
+  const bool head_request = method == "HEAD";
 
   auto& pool = *impl_->pool;
   for (int attempt = 0;; ++attempt) {

@@ -62,6 +62,10 @@ struct ClientOptions {
   bool verify_tls = true;
   // A pooled connection unused for this long is dropped rather than reused.
   std::chrono::milliseconds pool_idle{30'000};
+  // A pooled connection idle at least this long is probed (a non-blocking MSG_PEEK recv) before
+  // reuse; a younger one is trusted without the syscall: servers close idle keep-alive
+  // connections after seconds, and one that died anyway is retried once (stale_retries).
+  std::chrono::milliseconds probe_idle_after{1'000};
   // Added for tests and private CAs: PEM certificates trusted in addition to the system store.
   std::string extra_ca_pem;
 };

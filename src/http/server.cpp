@@ -8,6 +8,8 @@
 
 #include "http/client.hpp"
 #include "http/deadline.hpp"
+#include "http/head_fields.hpp"
+#include "http/message_reader.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -22,9 +24,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
 #include <algorithm>
@@ -113,18 +115,6 @@ std::string_view reason_phrase(int status) {
   return {reason.data(), reason.size()};
 }
 
-// Fields the session owns: the handler's framing headers would contradict ours.
-bool is_framing_header(std::string_view name) {
-  return name == "content-length" || name == "transfer-encoding" || name == "connection";
-}
-
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
 // The status line and the handler's headers, serialised by hand: Beast's serializer walks a
 // buffers_cat_view of every field on each write, which cost more than the rest of a small
 // response. The framing fields come last, as Beast's keep_alive() and prepare_payload() put them.
@@ -133,14 +123,14 @@ std::string response_head(unsigned version, int status, const HeaderList& header
                           bool& keep_alive) {
   std::string out;
   out.reserve(256);
-  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(std::string_view(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 "));
   out.append(std::to_string(status));
   out.push_back(' ');
   out.append(reason_phrase(status));
-  out.append("\r\n");
+  out.append(std::string_view("\r\n"));
   for (const auto& [name, value] : headers.fields()) {
     if (is_framing_header(name)) {
-      if (name == "connection" && iequals(value, "close")) {
+      if (name == std::string_view("connection") && iequals(value, "close")) {
         keep_alive = false;
       }
       continue;
@@ -217,8 +207,12 @@ class SessionWriter final : public ResponseWriter {
     append_field(head, "Content-Length", std::to_string(body.size()));
     head.append(kCrlf);
     // HEAD: the Content-Length of the GET answer, and no body (RFC 9110 §9.3.2).
-    co_await write_all(std::array<asio::const_buffer, 2>{
-        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())});
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head), asio::const_buffer(body.data(), head_ ? 0 : body.size())};
+    size_t written = 0;
+    if (!write_now(buffers, written)) {
+      co_await write_rest(buffers, written);
+    }
   }
 
   asio::awaitable<bool> start_stream(int status, HeaderList headers) override {
@@ -229,7 +223,11 @@ class SessionWriter final : public ResponseWriter {
     std::string head = response_head(version_, status, headers, keep_alive_);
     append_field(head, "Transfer-Encoding", "chunked");
     head.append(kCrlf);
-    co_await write_all(asio::buffer(head));
+    const auto buffer = asio::buffer(head);
+    size_t written = 0;
+    if (!write_now(buffer, written)) {
+      co_await write_rest(buffer, written);
+    }
     co_return !failed_;
   }
 
@@ -247,7 +245,7 @@ class SessionWriter final : public ResponseWriter {
     // The common case inline (a relayed stream writes once per upstream read): the kernel takes
     // the whole chunk, and the write costs one sendmsg, no suspension and no deadline.
     size_t written = 0;
-    if (!writing_ && write_now(buffers, written)) {
+    if (write_now(buffers, written)) {
       co_return !failed_;
     }
     co_await write_rest(buffers, written);
@@ -262,7 +260,11 @@ class SessionWriter final : public ResponseWriter {
     if (failed_) {
       co_return;
     }
-    co_await write_all(asio::buffer(kLastChunk));
+    const auto buffer = asio::buffer(kLastChunk);
+    size_t written = 0;
+    if (!write_now(buffer, written)) {
+      co_await write_rest(buffer, written);
+    }
   }
 
   bool started() const override { return state_ != State::Idle; }
@@ -286,10 +288,16 @@ class SessionWriter final : public ResponseWriter {
   void force_close() { keep_alive_ = false; }
 
  private:
-  // The first attempt of a write: one sendmsg on the session's non-blocking socket. True when it
-  // is over (all taken, or the connection failed); `written` is what the kernel took.
+  // The first attempt of a write: one sendmsg on the session's non-blocking socket, none while
+  // another write is in flight (it goes first). True when it is over (all taken, or the connection
+  // failed); `written` is what the kernel took. The callers await write_rest() only when false,
+  // so a write the kernel takes at once costs no coroutine frame.
   template <class Buffers>
   bool write_now(const Buffers& buffers, size_t& written) {
+    written = 0;
+    if (writing_) {
+      return false;
+    }
     error_code ec;
     written = socket_.write_some(buffers, ec);
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
@@ -327,15 +335,6 @@ class SessionWriter final : public ResponseWriter {
     }
     if (ec) {
       failed_ = true;
-    }
-  }
-
-  // By value: the coroutine frame keeps the (small) buffer sequence alive across suspensions.
-  template <class Buffers>
-  asio::awaitable<void> write_all(Buffers buffers) {
-    size_t written = 0;
-    if (writing_ || !write_now(buffers, written)) {
-      co_await write_rest(buffers, written);
     }
   }
 
@@ -553,7 +552,12 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
       parser.body_limit(options.max_body_bytes);
 
       std::optional<Rejection> rejection;
-      auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, kNoThrow);
+      auto hec = parse_buffered(parser, buffer, true);
+      while (!hec && !parser.is_header_done()) {
+        auto [ec, n] = co_await socket.async_read_some(
+            buffer.prepare(beast::read_size(buffer, kBodyReadBytes)), kNoThrow);
+        hec = parse_received(parser, buffer, ec, n, true);
+      }
       deadline.disarm();
       if (hec) {
         rejection = classify(hec, options);
@@ -572,20 +576,22 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, tcp::socket socket) 
             break;
           }
         }
-        while (!parser.is_done()) {
-          // Beast reads no more than the buffer's free room (4 KB after a head): room for a large
-          // body's next 64 KB (Beast's own cap per read) makes 1 MB 16 reads instead of 256.
+        auto bec = parse_buffered(parser, buffer, false);
+        while (!bec && !parser.is_done()) {
+          // A read takes no more than the buffer's free room (4 KB after a head): room for a large
+          // body's next 64 KB makes 1 MB 16 reads instead of 256.
           if (auto left = parser.content_length_remaining()) {
             buffer.reserve(buffer.size() +
                            static_cast<size_t>(std::min<std::uint64_t>(*left, kBodyReadBytes)));
           }
           deadline.arm(options.body_read_timeout);
-          auto [bec, bn] = co_await bhttp::async_read_some(socket, buffer, parser, kNoThrow);
+          auto [ec, n] = co_await socket.async_read_some(
+              buffer.prepare(beast::read_size(buffer, kBodyReadBytes)), kNoThrow);
           deadline.disarm();
-          if (bec) {
-            rejection = classify(bec, options);
-            break;
-          }
+          bec = parse_received(parser, buffer, ec, n, false);
+        }
+        if (bec) {
+          rejection = classify(bec, options);
         }
         if (!parser.is_done() && !rejection) {
           break;  // peer gone or body timeout

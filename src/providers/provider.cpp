@@ -6,14 +6,12 @@
 
 namespace heimdall::providers {
 
-Provider::Provider(config::ProviderConfig config) : config_(std::move(config)) {}
+namespace {
 
-std::optional<uint64_t> Provider::max_output_tokens(std::string_view) const { return std::nullopt; }
-
-std::string Provider::api_root() const {
-  std::string root = config_.network.base_url;
+std::string make_api_root(const config::ProviderConfig& config) {
+  std::string root = config.network.base_url;
   if (root.empty()) {
-    if (const auto* entry = config::find_catalog_entry(config_.name)) {
+    if (const auto* entry = config::find_catalog_entry(config.name)) {
       root = std::string(entry->default_base_url);
     }
   }
@@ -21,6 +19,13 @@ std::string Provider::api_root() const {
   if (root.ends_with("/v1")) root.resize(root.size() - 3);
   return root;
 }
+
+}  // namespace
+
+Provider::Provider(config::ProviderConfig config)
+    : config_(std::move(config)), api_root_(make_api_root(config_)) {}
+
+std::optional<uint64_t> Provider::max_output_tokens(std::string_view) const { return std::nullopt; }
 
 std::string Provider::with_query(std::string url, std::string_view query) {
   if (!query.empty()) url.append("?").append(query);

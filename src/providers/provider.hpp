@@ -47,12 +47,13 @@ class Provider {
 
  protected:
   /// base_url (or the catalog default) without a trailing '/' or '/v1', so '/v1/…' is never
-  /// doubled.
-  std::string api_root() const;
+  /// doubled. Made once: every request's URL starts with it.
+  const std::string& api_root() const { return api_root_; }
   static std::string with_query(std::string url, std::string_view query);
 
  private:
   config::ProviderConfig config_;
+  std::string api_root_;
 };
 
 std::unique_ptr<Provider> make_provider(const config::ProviderConfig& config);

@@ -54,46 +54,49 @@ http::HeaderList own_headers(std::string_view content_type) {
 
 Router::Router(std::shared_ptr<const engine::Gateway> gateway) : gateway_(std::move(gateway)) {}
 
+// Not a coroutine: it picks the awaitable that answers and returns it unawaited, which spares
+// every request a coroutine frame. Nothing passed on may refer to this function's locals.
 asio::awaitable<void> Router::handle(http::Request& request, http::ResponseWriter& writer) const {
   std::string_view path = request.path();
   auto surface = find_surface(path);
   Dialect dialect = surface ? surface->dialect : Dialect::OpenAiChat;
   if (request.rejection) {
     auto code = schema::code_from_status(request.rejection->status);
-    co_return co_await gateway_->reply_error(writer, dialect,
-                                             schema::Error::make(code, request.rejection->message));
+    return gateway_->reply_error(writer, dialect,
+                                 schema::Error::make(code, request.rejection->message));
   }
-  if (strip_trailing_slash(path) == "/health" && request.method == "GET") {
-    co_return co_await writer.send(200, own_headers("application/json"), R"({"status":"ok"})");
+  const std::string_view method = request.method;
+  if (strip_trailing_slash(path) == "/health" && method == "GET") {
+    return writer.send(200, own_headers("application/json"), R"({"status":"ok"})");
   }
   if (surface) {
     engine::SurfaceCall call{surface->dialect, surface->default_provider, {}};
     std::string_view rest = surface->rest;
-    const bool post = request.method == "POST";
-    const bool get = request.method == "GET";
+    const bool post = method == "POST";
+    const bool get = method == "GET";
     if (surface->dialect == Dialect::Anthropic) {
       // Claude Code sends ?beta=true; it means something to Anthropic only (anthropic.md §1.1).
       call.upstream_query = request.query();
-      if (post && rest == "/messages") co_return co_await gateway_->generate(request, writer, call);
+      if (post && rest == "/messages") return gateway_->generate(request, writer, call);
       if (post && rest == "/messages/count_tokens") {
-        co_return co_await gateway_->count_tokens(request, writer, call);
+        return gateway_->count_tokens(request, writer, call);
       }
     } else if (post && rest == "/chat/completions") {
-      co_return co_await gateway_->generate(request, writer, call);
+      return gateway_->generate(request, writer, call);
     }
     if (get && rest == "/models") {
-      co_return co_await gateway_->list_models(request, writer, call, std::nullopt);
+      return gateway_->list_models(request, writer, call, std::nullopt);
     }
     if (get && rest.starts_with("/models/") && rest.size() > 8) {
-      co_return co_await gateway_->list_models(request, writer, call, std::string(rest.substr(8)));
+      return gateway_->list_models(request, writer, call, std::string(rest.substr(8)));
     }
     // Claude Code probes its base URL with HEAD before the first request; any status will do,
     // a 200 keeps its logs quiet.
-    if (request.method == "HEAD" && rest.empty()) {
-      co_return co_await writer.send(200, own_headers(""), "");
+    if (method == "HEAD" && rest.empty()) {
+      return writer.send(200, own_headers(""), "");
     }
   }
-  co_await gateway_->reply_error(
+  return gateway_->reply_error(
       writer, dialect,
       schema::Error::not_found("no route for " + request.method + " " + std::string(path)));
 }

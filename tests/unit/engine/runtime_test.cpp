@@ -1,27 +1,13 @@
 #include "engine/runtime.hpp"
 
+#include "engine/test_runtime.hpp"
+
 #include <gtest/gtest.h>
 
 namespace heimdall::engine {
 namespace {
 
-Runtime make_runtime() {
-  config::GatewayConfig config;
-  for (auto [name, kind] : {std::pair{"anthropic", config::ProviderKind::Anthropic},
-                            std::pair{"openai", config::ProviderKind::OpenAi}}) {
-    config::ProviderConfig provider;
-    provider.name = name;
-    provider.kind = kind;
-    config.providers.emplace(name, provider);
-  }
-  config::ProviderConfig vllm;
-  vllm.name = "local-vllm";
-  vllm.kind = config::ProviderKind::OpenAi;
-  vllm.custom = true;
-  vllm.network.base_url = "http://127.0.0.1:8000/v1/";
-  config.providers.emplace(vllm.name, vllm);
-  return Runtime(std::move(config));
-}
+using test::make_runtime;
 
 TEST(RuntimeTest, ProviderPrefixSelectsTheProvider) {
   auto runtime = make_runtime();

@@ -39,6 +39,29 @@ TEST(UsageObserverTest, OpenAiPromptTokensAreSplitIntoCachedAndUncached) {
   EXPECT_EQ(observer.usage().output_tokens, 20u);
 }
 
+// Counters in any order; of a repeated key the first counts (a wrong-typed first one as 0); keys
+// are compared as written, so an escaped spelling is another key.
+TEST(UsageObserverTest, CountersAreReadWhereTheirKeyFirstOccurs) {
+  UsageObserver anthropic(schema::Dialect::Anthropic);
+  std::string body =
+      R"({"usage":{"cache_creation_input_tokens":4,"output_tokens":"7","output_tokens":9,)"
+      R"("cache_creation":{"input_tokens":99},"inp\u0075t_tokens":98,"input_tokens":5,)"
+      R"("input_tokens":6,"cache_read_input_tokens":3}})";
+  anthropic.observe_body(body);
+  EXPECT_EQ(anthropic.usage().input_tokens, 5u);
+  EXPECT_EQ(anthropic.usage().output_tokens, 0u);
+  EXPECT_EQ(anthropic.usage().cache_read_input_tokens, 3u);
+  EXPECT_EQ(anthropic.usage().cache_creation_input_tokens, 4u);
+
+  UsageObserver openai(schema::Dialect::OpenAiChat);
+  body = R"({"usage":{"prompt_tokens_details":{"cached_tokens":60},"completion_tokens":20,)"
+         R"("prompt_tokens_details":{"cached_tokens":1},"prompt_tokens":100,"prompt_tokens":7}})";
+  openai.observe_body(body);
+  EXPECT_EQ(openai.usage().input_tokens, 40u);
+  EXPECT_EQ(openai.usage().cache_read_input_tokens, 60u);
+  EXPECT_EQ(openai.usage().output_tokens, 20u);
+}
+
 // A relayed Anthropic stream: usage in message_start (nested) and message_delta.
 constexpr std::string_view kAnthropicStream =
     "event: message_start\n"

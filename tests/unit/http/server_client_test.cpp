@@ -424,6 +424,24 @@ TEST_F(ServerClientTest, BodyOverLimitIsRejectedWith413AndClosed) {
 
 // SDKs send the whole body before they read: the server must drain a large refused body, or closing
 // with unread bytes sends RST and the client never sees the 413.
+// A body larger than the socket takes at once: the client's first non-blocking write is partial
+// and the rest follows asynchronously, in order.
+TEST_F(ServerClientTest, LargeRequestBodyArrivesWhole) {
+  start();
+  std::string body(8 << 20, 'x');
+  for (size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + (i / 4096) % 26);
+  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+    HttpClient client(ioc.get_executor());
+    auto response = co_await request(client, "/echo", "POST", body);
+    if (!response) {
+      ADD_FAILURE() << response.error().message;
+      co_return;
+    }
+    auto echoed = co_await (*response)->read_all(16 << 20);
+    EXPECT_TRUE(echoed && *echoed == "path=/echo;body=" + body);
+  });
+}
+
 TEST_F(ServerClientTest, LargeRefusedBodyIsDrainedSoThe413Arrives) {
   ServerOptions options;
   options.max_body_bytes = 1024;
@@ -560,24 +578,32 @@ TEST_F(ServerClientTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
 }
 
-TEST_F(ServerClientTest, StalePooledConnectionIsReplaced) {
+// A connection idle for less than probe_idle_after goes out unprobed; when its peer has closed it,
+// the stale retry replaces it. Probed, the closed connection is dropped before any write.
+TEST_F(ServerClientTest, StalePooledConnectionIsReplacedProbedOrNot) {
   ServerOptions options;
   options.idle_timeout = 100ms;
   start(options);
-  run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
-    HttpClient client(ioc.get_executor());
-    auto first = co_await request(client, "/echo");
-    EXPECT_EQ((co_await first.value()->read_all(1024)).value(), "path=/echo;body=");
-    first.value().reset();
-    co_await sleep_for(300ms);  // the server closes the idle pooled connection meanwhile
-    auto second = co_await request(client, "/echo", "POST", "again");
-    if (!second) {
-      ADD_FAILURE() << second.error().message;
-      co_return;
-    }
-    EXPECT_EQ((co_await (*second)->read_all(1024)).value(), "path=/echo;body=again");
-    EXPECT_EQ(client.stats().connections_opened, 2u);
-  });
+  for (auto probe_after : {1000ms, 0ms}) {
+    run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+      ClientOptions client_options;
+      client_options.probe_idle_after = probe_after;
+      HttpClient client(ioc.get_executor(), client_options);
+      auto first = co_await request(client, "/echo");
+      EXPECT_EQ((co_await first.value()->read_all(1024)).value(), "path=/echo;body=");
+      first.value().reset();
+      co_await sleep_for(300ms);  // the server closes the idle pooled connection meanwhile
+      auto second = co_await request(client, "/echo", "POST", "again");
+      if (!second) {
+        ADD_FAILURE() << second.error().message;
+        co_return;
+      }
+      EXPECT_EQ((co_await (*second)->read_all(1024)).value(), "path=/echo;body=again");
+      EXPECT_EQ(client.stats().connections_opened, 2u);
+      EXPECT_EQ(client.stats().connections_reused, probe_after == 0ms ? 0u : 1u);
+      EXPECT_EQ(client.stats().stale_retries, probe_after == 0ms ? 0u : 1u);
+    });
+  }
 }
 
 TEST_F(ServerClientTest, PooledConnectionDroppedBeforeAnswerIsRetriedOnce) {

@@ -47,11 +47,12 @@ std::optional<schema::CacheControl> decode_cache_control(dom::element v) {
   if (v.get_object().get(o) != simdjson::SUCCESS) {
     return std::nullopt;
   }
+  const Members m(o);
   schema::CacheControl cc;
-  if (auto t = get_string(o, "type")) {
+  if (auto t = get_string(m, "type")) {
     cc.type = *t;
   }
-  if (auto ttl = get_string(o, "ttl")) {
+  if (auto ttl = get_string(m, "ttl")) {
     cc.ttl = std::string(*ttl);
   }
   return cc;
@@ -69,7 +70,8 @@ void write_cache_control(JsonWriter& w, const schema::CacheControl& cc) {
 namespace {
 
 // Reads a required string member; on failure returns the Anthropic-worded error.
-schema::Result<std::string> required_string(dom::object o, std::string_view key, const Path& path) {
+schema::Result<std::string> required_string(const Members& o, std::string_view key,
+                                            const Path& path) {
   const auto v = find(o, key);
   if (!v) {
     return field_required(path.child(key));
@@ -81,7 +83,7 @@ schema::Result<std::string> required_string(dom::object o, std::string_view key,
   return std::string(s);
 }
 
-std::optional<std::string> optional_string(dom::object o, std::string_view key) {
+std::optional<std::string> optional_string(const Members& o, std::string_view key) {
   if (auto s = get_string(o, key)) {
     return std::string(*s);
   }
@@ -112,17 +114,18 @@ std::optional<schema::Error> decode_blocks(dom::array arr, const Path& path,
 
 // A source the canonical model has a slot for; nullopt for a kind it does not know (the block is
 // then kept Opaque so a newer Anthropic source type survives a round trip).
-schema::Result<std::optional<MediaSource>> decode_source(dom::object block, const Path& path,
+schema::Result<std::optional<MediaSource>> decode_source(const Members& block, const Path& path,
                                                          ContentBlock& out) {
   const Path source_path = path.child("source");
   const auto sv = find(block, "source");
   if (!sv) {
     return field_required(source_path);
   }
-  dom::object so;
-  if (sv->get_object().get(so) != simdjson::SUCCESS) {
+  dom::object source_object;
+  if (sv->get_object().get(source_object) != simdjson::SUCCESS) {
     return wrong_kind(source_path, "a valid dictionary");
   }
+  const Members so(source_object);
   const auto tv = find(so, "type");
   if (!tv) {
     return field_required(source_path.child("type"));
@@ -174,8 +177,9 @@ schema::Result<std::optional<MediaSource>> decode_source(dom::object block, cons
 // The members every block type may carry besides its own.
 bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
 
-void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::string_view> known) {
-  for (const auto [k, value] : DistinctMembers(o)) {
+void keep_unknown(const Members& o, ContentBlock& b,
+                  std::initializer_list<std::string_view> known) {
+  for (const auto [k, value] : o) {
     if (is_common_key(k)) {
       continue;
     }
@@ -195,10 +199,11 @@ void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::str
 }  // namespace
 
 schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
-  dom::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) {
+  dom::object object;
+  if (v.get_object().get(object) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
+  const Members o(object);
   const auto tv = find(o, "type");
   if (!tv) {
     return field_required(path.child("type"));

@@ -62,10 +62,11 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
   size_t i = 0;
   for (const dom::element e : arr) {
     const Path mp = path.at(i++);
-    dom::object mo;
-    if (e.get_object().get(mo) != simdjson::SUCCESS) {
+    dom::object message_object;
+    if (e.get_object().get(message_object) != simdjson::SUCCESS) {
       return wrong_kind(mp, "a valid dictionary");
     }
+    const Members mo(message_object);
     schema::Message& msg = out.emplace_back();
     const auto role = find(mo, "role");
     if (!role) {
@@ -108,10 +109,11 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
 }
 
 schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
-  dom::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) {
+  dom::object object;
+  if (v.get_object().get(object) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
+  const Members o(object);
   schema::Tool tool;
   if (auto t = get_string(o, "type")) {
     tool.type = *t;
@@ -128,7 +130,7 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
     return wrong_kind(tp.child("name"), "a valid string");
   }
   tool.name = name_text;
-  for (const auto [k, val] : DistinctMembers(o)) {
+  for (const auto [k, val] : o) {
     if (k == "type" || k == "name") {
       continue;
     }
@@ -279,7 +281,7 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
   req.origin = schema::Dialect::Anthropic;
   bool has_model = false, has_max_tokens = false, has_messages = false;
 
-  for (const auto [k, v] : DistinctMembers(root)) {
+  for (const auto [k, v] : Members(root)) {
     if (k == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {

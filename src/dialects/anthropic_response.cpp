@@ -140,7 +140,7 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
     return decode_error(0, body);
   }
   CanonicalResponse resp;
-  for (const auto [k, v] : DistinctMembers(o)) {
+  for (const auto [k, v] : Members(o)) {
     std::string_view text;
     const bool is_string = v.get_string().get(text) == simdjson::SUCCESS;
     if (k == "id") {
@@ -188,7 +188,7 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
       dom::object uo;
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
-        for (const auto [uk, value] : DistinctMembers(uo)) {
+        for (const auto [uk, value] : Members(uo)) {
           if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
               uk != "cache_creation_input_tokens" && !value.is_null()) {
             auto& slot = resp.extra["usage"];

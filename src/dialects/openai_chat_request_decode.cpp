@@ -63,7 +63,7 @@ std::string indexed(std::string_view param, size_t i) {
   return out;
 }
 
-std::optional<schema::CacheControl> decode_cache_control(dom::object part) {
+std::optional<schema::CacheControl> decode_cache_control(const Members& part) {
   const auto cc = get_object(part, "cache_control");
   if (!cc) {
     return std::nullopt;
@@ -105,10 +105,11 @@ schema::MediaSource source_from_url(std::string_view url) {
 // `messages[2].content`, element `i`).
 std::optional<Error> decode_part(dom::element part_value, std::string_view param, size_t i,
                                  ContentBlock& b) {
-  dom::object part;
-  if (part_value.get_object().get(part) != simdjson::SUCCESS) {
+  dom::object part_object;
+  if (part_value.get_object().get(part_object) != simdjson::SUCCESS) {
     return invalid_type(indexed(param, i), "an object", part_value);
   }
+  const Members part(part_object);
   auto type = get_string(part, "type");
   if (!type) {
     return missing(indexed(param, i) + ".type");
@@ -195,7 +196,7 @@ std::optional<Error> decode_content(dom::element content, std::string_view param
   return std::nullopt;
 }
 
-Result<Message> decode_assistant(dom::object m, std::string_view param) {
+Result<Message> decode_assistant(const Members& m, std::string_view param) {
   Message out;
   out.role = Role::Assistant;
   // Reasoning text of DeepSeek-style upstreams comes back in history: it leads the turn (§6.2).
@@ -236,13 +237,16 @@ Result<Message> decode_assistant(dom::object m, std::string_view param) {
     size_t i = 0;
     for (const dom::element call_value : arr) {
       const std::string_view calls_param = "tool_calls";
-      dom::object call;
-      if (call_value.get_object().get(call) != simdjson::SUCCESS) {
+      dom::object call_object;
+      if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {
         return invalid_type(std::string(param) + "." + indexed(calls_param, i), "an object",
                             call_value);
       }
+      const Members call(call_object);
       auto id = get_string(call, "id");
-      const auto fn = get_object(call, "function");
+      const auto fn_object = get_object(call, "function");
+      const std::optional<Members> fn =
+          fn_object ? std::optional<Members>(std::in_place, *fn_object) : std::nullopt;
       auto name = fn ? get_string(*fn, "name") : std::nullopt;
       if (!id) {
         return missing(std::string(param) + "." + indexed(calls_param, i) + ".id");
@@ -266,7 +270,7 @@ Result<Message> decode_assistant(dom::object m, std::string_view param) {
   return out;
 }
 
-Result<ContentBlock> decode_tool_message(dom::object m, std::string_view param) {
+Result<ContentBlock> decode_tool_message(const Members& m, std::string_view param) {
   auto id = get_string(m, "tool_call_id");
   if (!id) {
     return missing(std::string(param) + ".tool_call_id");
@@ -298,10 +302,11 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
   size_t i = 0;
   for (const dom::element message : messages) {
     const std::string param = indexed("messages", i++);
-    dom::object m;
-    if (message.get_object().get(m) != simdjson::SUCCESS) {
+    dom::object message_object;
+    if (message.get_object().get(message_object) != simdjson::SUCCESS) {
       return invalid_type(param, "an object", message);
     }
+    const Members m(message_object);
     auto role = get_string(m, "role");
     if (!role) {
       return missing(param + ".role");
@@ -369,35 +374,37 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
   size_t i = 0;
   for (const dom::element tool_value : tools) {
     const size_t index = i++;
-    dom::object t;
-    if (tool_value.get_object().get(t) != simdjson::SUCCESS) {
+    dom::object tool_object;
+    if (tool_value.get_object().get(tool_object) != simdjson::SUCCESS) {
       return invalid_type(indexed("tools", index), "an object", tool_value);
     }
+    const Members t(tool_object);
     auto type = get_string(t, "type").value_or("function");
     if (type != "function") {
       // Custom (free-text) tools and future kinds have no canonical form; they are dropped here
       // rather than sent as something they are not.
       continue;
     }
-    const auto fn = get_object(t, "function");
-    if (!fn) {
+    const auto fn_object = get_object(t, "function");
+    if (!fn_object) {
       return missing(indexed("tools", index) + ".function");
     }
-    auto name = get_string(*fn, "name");
+    const Members fn(*fn_object);
+    auto name = get_string(fn, "name");
     if (!name) {
       return missing(indexed("tools", index) + ".function.name");
     }
     schema::Tool& tool = r.tools.emplace_back();
     tool.name = std::string(*name);
-    tool.description = std::string(get_string(*fn, "description").value_or(""));
-    if (const auto params = find(*fn, "parameters"); params && params->is_object()) {
+    tool.description = std::string(get_string(fn, "description").value_or(""));
+    if (const auto params = find(fn, "parameters"); params && params->is_object()) {
       tool.input_schema = to_boost(*params);
     } else {
       // OpenAI allows a function without parameters; Anthropic requires a schema.
       tool.input_schema = json::object{{"type", "object"}, {"properties", json::object{}}};
     }
     bool strict = false;
-    if (const auto s = find(*fn, "strict"); s && s->get_bool().get(strict) == simdjson::SUCCESS) {
+    if (const auto s = find(fn, "strict"); s && s->get_bool().get(strict) == simdjson::SUCCESS) {
       tool.strict = strict;
     }
   }
@@ -467,7 +474,7 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
   r.origin = schema::Dialect::OpenAiChat;
   bool have_messages = false;
 
-  for (const auto [key, v] : DistinctMembers(o)) {
+  for (const auto [key, v] : Members(o)) {
     if (key == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {

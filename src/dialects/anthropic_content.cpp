@@ -90,11 +90,11 @@ std::optional<std::string> optional_string(const Members& o, std::string_view ke
   return std::nullopt;
 }
 
-ContentBlock opaque(dom::element v) {
-  ContentBlock b;
+// Discards what was read of the block so far.
+void make_opaque(dom::element v, ContentBlock& b) {
+  b = ContentBlock{};
   b.type = BlockType::Opaque;
   b.raw = to_boost(v);
-  return b;
 }
 
 // Decodes the blocks of a `content` array into `out`.
@@ -103,11 +103,9 @@ std::optional<schema::Error> decode_blocks(dom::array arr, const Path& path,
   out.reserve(out.size() + arr.size());
   size_t i = 0;
   for (const dom::element v : arr) {
-    auto block = decode_block(v, path.at(i++));
-    if (!block) {
-      return block.error();
+    if (auto err = decode_block(v, path.at(i++), out.emplace_back())) {
+      return err;
     }
-    out.push_back(std::move(*block));
   }
   return std::nullopt;
 }
@@ -159,7 +157,7 @@ schema::Result<std::optional<MediaSource>> decode_source(const Members& block, c
     std::string_view text;
     dom::array arr;
     if (cv->get_string().get(text) == simdjson::SUCCESS) {
-      out.content.push_back(ContentBlock::make_text(std::string(text)));
+      schema::append_text(out.content, text);
       out.content_is_string = true;
     } else if (cv->get_array().get(arr) == simdjson::SUCCESS) {
       if (auto err = decode_blocks(arr, typed.child("content"), out.content)) {
@@ -198,7 +196,7 @@ void keep_unknown(const Members& o, ContentBlock& b,
 
 }  // namespace
 
-schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
+std::optional<schema::Error> decode_block(dom::element v, const Path& path, ContentBlock& b) {
   dom::object object;
   if (v.get_object().get(object) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
@@ -214,7 +212,6 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
   }
   const Path typed = path;  // Anthropic names members directly under the block index
 
-  ContentBlock b;
   if (type == "text") {
     b.type = BlockType::Text;
     HEIMDALL_TRY(b.text, required_string(o, "text", typed));
@@ -223,7 +220,8 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
     b.type = type == "image" ? BlockType::Image : BlockType::Document;
     HEIMDALL_TRY(auto src, decode_source(o, typed, b));
     if (!src) {
-      return opaque(v);
+      make_opaque(v, b);
+      return std::nullopt;
     }
     b.source = std::move(*src);
     if (b.type == BlockType::Document) {
@@ -255,7 +253,7 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
       std::string_view text;
       dom::array arr;
       if (cv->get_string().get(text) == simdjson::SUCCESS) {
-        b.content.push_back(ContentBlock::make_text(std::string(text)));
+        schema::append_text(b.content, text);
         b.content_is_string = true;
       } else if (cv->get_array().get(arr) == simdjson::SUCCESS) {
         if (auto err = decode_blocks(arr, typed.child("content"), b.content)) {
@@ -287,12 +285,13 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
     keep_unknown(o, b, {"data"});
   } else {
     // server_tool_use, web_search_tool_result, search_result, container_upload, mcp_* … (§2.1).
-    return opaque(v);
+    make_opaque(v, b);
+    return std::nullopt;
   }
   if (const auto cc = find(o, "cache_control")) {
     b.cache_control = decode_cache_control(*cc);
   }
-  return b;
+  return std::nullopt;
 }
 
 namespace {

@@ -27,7 +27,7 @@ schema::Result<std::vector<ContentBlock>> decode_system(dom::element v, Canonica
   std::string_view text;
   if (v.get_string().get(text) == simdjson::SUCCESS) {
     req.system_is_string = true;
-    out.push_back(ContentBlock::make_text(std::string(text)));
+    schema::append_text(out, text);
     return out;
   }
   dom::array arr;
@@ -37,15 +37,12 @@ schema::Result<std::vector<ContentBlock>> decode_system(dom::element v, Canonica
   out.reserve(arr.size());
   size_t i = 0;
   for (const dom::element e : arr) {
-    // Blocks are large: they are moved from the result straight into place, not via a local.
-    auto block = decode_block(e, path.at(i));
-    if (!block) {
-      return block.error();
+    if (auto err = decode_block(e, path.at(i), out.emplace_back())) {
+      return *err;
     }
-    if (block->type != BlockType::Text) {
+    if (out.back().type != BlockType::Text) {
       return schema::Error::invalid(path.at(i).child("type").str() + ": Input should be 'text'");
     }
-    out.push_back(std::move(*block));
     ++i;
   }
   return out;
@@ -89,17 +86,15 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
     dom::array blocks;
     if (content->get_string().get(text) == simdjson::SUCCESS) {
       msg.content_is_string = true;
-      msg.content.push_back(ContentBlock::make_text(std::string(text)));
+      schema::append_text(msg.content, text);
     } else if (content->get_array().get(blocks) == simdjson::SUCCESS) {
       const Path cp = mp.child("content");
       msg.content.reserve(blocks.size());
       size_t j = 0;
       for (const dom::element b : blocks) {
-        auto block = decode_block(b, cp.at(j++));
-        if (!block) {
-          return block.error();
+        if (auto err = decode_block(b, cp.at(j++), msg.content.emplace_back())) {
+          return *err;
         }
-        msg.content.push_back(std::move(*block));
       }
     } else {
       return wrong_kind(mp.child("content"), "a valid list");

@@ -160,17 +160,15 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       resp.content.reserve(arr.size());
       size_t i = 0;
       for (const dom::element e : arr) {
-        auto block = decode_block(e, path.at(i++));
-        if (!block) {
-          return bad_upstream(block.error().message);
+        schema::ContentBlock& block = resp.content.emplace_back();
+        if (auto err = decode_block(e, path.at(i++), block)) {
+          return bad_upstream(err->message);
         }
-        if (block->type == schema::BlockType::ToolUse) {
-          if (auto it = ctx.tool_name_restore.find(block->name);
-              it != ctx.tool_name_restore.end()) {
-            block->name = it->second;
+        if (block.type == schema::BlockType::ToolUse) {
+          if (auto it = ctx.tool_name_restore.find(block.name); it != ctx.tool_name_restore.end()) {
+            block.name = it->second;
           }
         }
-        resp.content.push_back(std::move(*block));
       }
     } else if (k == "stop_reason") {
       if (is_string) {

@@ -149,12 +149,10 @@ void AnthropicStreamDecoder::on_event(std::string_view name, simdjson::dom::obje
       fail(out, "content_block_start without content_block");
       return;
     }
-    auto block = decode_block(*cb, Path{nullptr, "content_block", 0});
-    if (!block) {
-      fail(out, "invalid upstream content block: " + block.error().message);
+    if (auto err = decode_block(*cb, Path{nullptr, "content_block", 0}, ev.block)) {
+      fail(out, "invalid upstream content block: " + err->message);
       return;
     }
-    ev.block = std::move(*block);
     if (ev.block.type == BlockType::ToolUse) {
       if (auto it = tool_name_restore_.find(ev.block.name); it != tool_name_restore_.end()) {
         ev.block.name = it->second;

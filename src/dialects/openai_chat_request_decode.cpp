@@ -168,14 +168,18 @@ std::optional<Error> decode_content(dom::element content, std::string_view param
                                     bool allow_refusal, std::vector<ContentBlock>& blocks) {
   std::string_view text;
   if (content.get_string().get(text) == simdjson::SUCCESS) {
-    blocks.push_back(ContentBlock::make_text(std::string(text)));
+    schema::append_text(blocks, text);
     return std::nullopt;
   }
   dom::array parts;
   if (content.get_array().get(parts) != simdjson::SUCCESS) {
     return invalid_type(param, "one of a string or array of objects", content);
   }
-  blocks.reserve(blocks.size() + parts.size());
+  // A tool turn appends several contents to one vector: reserving each time would reallocate (and
+  // move every block) once per content.
+  if (blocks.capacity() < blocks.size() + parts.size()) {
+    blocks.reserve(std::max(blocks.size() + parts.size(), 2 * blocks.capacity()));
+  }
   size_t i = 0;
   for (const dom::element part : parts) {
     dom::object o;
@@ -227,7 +231,7 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
     out.content_is_string = true;
   }
   if (auto refusal = get_string(m, "refusal"); refusal && !refusal->empty()) {
-    out.content.push_back(ContentBlock::make_text(std::string(*refusal)));
+    schema::append_text(out.content, *refusal);
   }
   if (const auto calls = find(m, "tool_calls"); calls && !calls->is_null()) {
     dom::array arr;
@@ -254,7 +258,7 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
       if (!name) {
         return missing(std::string(param) + "." + indexed(calls_param, i) + ".function.name");
       }
-      ContentBlock b;
+      ContentBlock& b = out.content.emplace_back();
       b.type = BlockType::ToolUse;
       b.id = std::string(*id);
       b.name = std::string(*name);
@@ -263,33 +267,33 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
         // Kept as {} for other dialects; the original text is replayed verbatim to this one.
         b.extra.emplace("invalid_arguments", arguments);
       }
-      out.content.push_back(std::move(b));
       ++i;
     }
   }
   return out;
 }
 
-Result<ContentBlock> decode_tool_message(const Members& m, std::string_view param) {
+// Decodes into `b`, a fresh block already in its vector (see decode_part).
+std::optional<Error> decode_tool_message(const Members& m, std::string_view param,
+                                         ContentBlock& b) {
   auto id = get_string(m, "tool_call_id");
   if (!id) {
     return missing(std::string(param) + ".tool_call_id");
   }
-  ContentBlock b;
   b.type = BlockType::ToolResult;
   b.tool_use_id = std::string(*id);
   const auto content = find(m, "content");
   if (!content || content->is_null()) {
     b.content_is_string = true;
-    b.content.push_back(ContentBlock::make_text(""));
-    return b;
+    schema::append_text(b.content, "");
+    return std::nullopt;
   }
   if (auto err = decode_content(*content, std::string(param) + ".content",
                                 /*allow_refusal=*/false, b.content)) {
     return *err;
   }
   b.content_is_string = content->is_string();
-  return b;
+  return std::nullopt;
 }
 
 std::optional<Error> decode_messages(dom::array messages, schema::CanonicalRequest& r) {
@@ -348,17 +352,13 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
       r.messages.push_back(std::move(*msg));
       in_tool_turn = false;
     } else if (*role == "tool") {
-      auto block = decode_tool_message(m, param);
-      if (!block) {
-        return block.error();
-      }
       if (!in_tool_turn) {
-        Message msg;
-        msg.role = Role::User;
-        r.messages.push_back(std::move(msg));
+        r.messages.emplace_back().role = Role::User;
         in_tool_turn = true;
       }
-      r.messages.back().content.push_back(std::move(*block));
+      if (auto err = decode_tool_message(m, param, r.messages.back().content.emplace_back())) {
+        return err;
+      }
     } else {
       return Error::invalid("Invalid value: '" + std::string(*role) +
                             "'. Supported values are: 'system', 'assistant', 'user', 'tool', and "

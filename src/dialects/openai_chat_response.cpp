@@ -74,11 +74,11 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
     }
   }
   if (auto content = get_string(*message, "content"); content && !content->empty()) {
-    r.content.push_back(ContentBlock::make_text(std::string(*content)));
+    schema::append_text(r.content, *content);
   }
   bool refused = false;
   if (auto refusal = get_string(*message, "refusal"); refusal && !refusal->empty()) {
-    r.content.push_back(ContentBlock::make_text(std::string(*refusal)));
+    schema::append_text(r.content, *refusal);
     refused = true;
   }
   bool has_tool_calls = false;

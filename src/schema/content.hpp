@@ -1,6 +1,6 @@
 // Content blocks of the canonical model: the superset of what the dialects carry, shaped after
-// Anthropic's typed blocks because they lose the least (thinking signatures, cache points, citations).
-// Used by requests, responses and stream events alike.
+// Anthropic's typed blocks because they lose the least (thinking signatures, cache points,
+// citations). Used by requests, responses and stream events alike.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace heimdall::schema {
@@ -35,8 +36,8 @@ enum class BlockType {
   ToolResult,
   Thinking,
   RedactedThinking,
-  // A block only one dialect knows (server tool results, search_result, …). `raw` holds it verbatim so
-  // the same dialect can replay it; other dialects drop it deliberately.
+  // A block only one dialect knows (server tool results, search_result, …). `raw` holds it verbatim
+  // so the same dialect can replay it; other dialects drop it deliberately.
   Opaque,
 };
 
@@ -79,5 +80,13 @@ struct ContentBlock {
     return b;
   }
 };
+
+/// Appends a text block built in place: a block is large, and moving one into a vector costs more
+/// than copying a short text.
+inline ContentBlock& append_text(std::vector<ContentBlock>& blocks, std::string_view text) {
+  ContentBlock& b = blocks.emplace_back();
+  b.text = text;
+  return b;
+}
 
 }  // namespace heimdall::schema

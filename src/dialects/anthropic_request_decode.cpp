@@ -139,7 +139,9 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
       if (!val.is_object()) {
         return wrong_kind(tp.child("input_schema"), "a valid dictionary");
       }
-      tool.input_schema = to_boost(val);
+      tool.input_schema.clear();
+      append_json_element(tool.input_schema, val);
+      tool.input_schema_has_type = find(val.get_object().value_unsafe(), "type").has_value();
     } else {
       // Anthropic-defined tools keep their parameters (max_uses, display_width_px, …) here, and
       // newer custom-tool keys (defer_loading, input_examples, …) ride along the same way.

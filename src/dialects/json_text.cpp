@@ -1,5 +1,7 @@
 #include "dialects/json_text.hpp"
 
+#include "dialects/json_dom.hpp"
+
 #include <boost/json/serializer.hpp>
 
 #include <array>
@@ -244,7 +246,69 @@ void put_value(Sink& sink, const boost::json::value& v) {
   }
 }
 
+void put_element(Sink& sink, simdjson::dom::element e) {
+  namespace dom = simdjson::dom;
+  switch (e.type()) {
+    case dom::element_type::OBJECT: {
+      sink.put('{');
+      bool first = true;
+      for (const auto& [key, value] : Members(e.get_object().value_unsafe())) {
+        if (!first) {
+          sink.put(',');
+        }
+        first = false;
+        put_string(sink, key);
+        sink.put(':');
+        put_element(sink, value);
+      }
+      sink.put('}');
+      break;
+    }
+    case dom::element_type::ARRAY: {
+      sink.put('[');
+      bool first = true;
+      const dom::array a = e.get_array().value_unsafe();
+      for (const dom::element v : a) {
+        if (!first) {
+          sink.put(',');
+        }
+        first = false;
+        put_element(sink, v);
+      }
+      sink.put(']');
+      break;
+    }
+    case dom::element_type::STRING:
+      put_string(sink, e.get_string().value_unsafe());
+      break;
+    case dom::element_type::INT64:
+      put_integer(sink, e.get_int64().value_unsafe());
+      break;
+    case dom::element_type::UINT64:
+      put_integer(sink, e.get_uint64().value_unsafe());
+      break;
+    case dom::element_type::DOUBLE:
+      put_double(sink, boost::json::value(e.get_double().value_unsafe()));
+      break;
+    case dom::element_type::BOOL:
+      if (e.get_bool().value_unsafe()) {
+        sink.put("true", 4);
+      } else {
+        sink.put("false", 5);
+      }
+      break;
+    case dom::element_type::NULL_VALUE:
+      sink.put("null", 4);
+      break;
+  }
+}
+
 }  // namespace
+
+void append_json_element(std::string& out, const simdjson::dom::element& e) {
+  Sink sink(out);
+  put_element(sink, e);
+}
 
 void append_json_string(std::string& out, std::string_view s) {
   const char* end = s.data() + s.size();

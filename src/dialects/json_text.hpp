@@ -8,6 +8,10 @@
 
 #include <boost/json/value.hpp>
 
+namespace simdjson::dom {
+class element;
+}
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +24,11 @@ void append_json_string(std::string& out, std::string_view s);
 
 /// Appends `v` as compact JSON, byte for byte what boost::json::serialize(v) returns.
 void append_json_value(std::string& out, const boost::json::value& v);
+
+/// Appends a parsed value as compact JSON, byte for byte what append_json_value(to_boost(e)) writes
+/// (duplicate keys folded the same way), without building the Boost.JSON value: for kept JSON that
+/// encoders only re-emit (tool schemas).
+void append_json_element(std::string& out, const simdjson::dom::element& e);
 
 // Appends JSON to a caller-owned string. Commas are inserted by tracking whether the previous token
 // ended a value; no nesting stack is needed because every container is opened and closed

@@ -398,10 +398,13 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
     tool.name = std::string(*name);
     tool.description = std::string(get_string(fn, "description").value_or(""));
     if (const auto params = find(fn, "parameters"); params && params->is_object()) {
-      tool.input_schema = to_boost(*params);
+      tool.input_schema.clear();
+      append_json_element(tool.input_schema, *params);
+      tool.input_schema_has_type = find(params->get_object().value_unsafe(), "type").has_value();
     } else {
       // OpenAI allows a function without parameters; Anthropic requires a schema.
-      tool.input_schema = json::object{{"type", "object"}, {"properties", json::object{}}};
+      tool.input_schema = R"({"type":"object","properties":{}})";
+      tool.input_schema_has_type = true;
     }
     bool strict = false;
     if (const auto s = find(fn, "strict"); s && s->get_bool().get(strict) == simdjson::SUCCESS) {

@@ -538,7 +538,7 @@ class Encoder {
       }
       w_.key("parameters");
       if (custom) {
-        w_.value(t.input_schema);
+        w_.raw_json(t.input_schema);
       } else {
         w_.raw_json(schema);
       }

@@ -232,11 +232,12 @@ TEST(AnthropicRequestFromOtherDialect, ToolsChoiceParallelAndResults) {
   schema::Tool t;
   t.name = "get_weather";
   t.description = "Weather";
-  t.input_schema = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}}})");
+  t.input_schema = R"({"type":"object","properties":{"city":{"type":"string"}}})";
+  t.input_schema_has_type = true;
   r.tools.push_back(t);
   schema::Tool bare;
   bare.name = "ping";
-  bare.input_schema = json::object{};
+  bare.input_schema = "{}";
   r.tools.push_back(bare);
   r.parallel_tool_calls = false;
   r.stop_sequences = {"END"};

@@ -265,8 +265,8 @@ TEST(OpenAiChatEncodeTest, ShortensAndRestoresLongToolNames) {
   auto r = anthropic_like();
   std::string long_name(100, 'a');
   std::string dotted = "mcp.server/tool";
-  r.tools.push_back(schema::Tool{long_name, "d", json::object{{"type", "object"}}, "", {}, {}, {}});
-  r.tools.push_back(schema::Tool{dotted, "", json::object{{"type", "object"}}, "", {}, {}, {}});
+  r.tools.push_back(schema::Tool{long_name, "d", R"({"type":"object"})", true, "", {}, {}, {}});
+  r.tools.push_back(schema::Tool{dotted, "", R"({"type":"object"})", true, "", {}, {}, {}});
   r.tool_choice = schema::ToolChoice{schema::ToolChoice::Kind::Tool, long_name, false};
   TranslationContext ctx;
   auto body = encode(r, ctx);

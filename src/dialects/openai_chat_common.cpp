@@ -146,7 +146,8 @@ std::string_view finish_reason_from_stop(std::optional<schema::StopReason> stop)
   return "stop";
 }
 
-schema::Usage usage_from_openai(simdjson::dom::object usage) {
+schema::Usage usage_from_openai(simdjson::dom::object usage_object) {
+  const Members usage(usage_object);
   schema::Usage u;
   uint64_t prompt = get_uint(usage, "prompt_tokens").value_or(0);
   uint64_t cached = 0;

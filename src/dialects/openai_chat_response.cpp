@@ -33,10 +33,11 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
   constexpr size_t kMaxDepth = 32;
   const JsonDocument doc(body, kMaxDepth);
-  dom::object o;
-  if (!doc.root() || doc.root()->get_object().get(o) != simdjson::SUCCESS) {
+  dom::object root;
+  if (!doc.root() || doc.root()->get_object().get(root) != simdjson::SUCCESS) {
     return Error::make(schema::ErrorCode::BadGateway, "upstream returned an invalid JSON response");
   }
+  const Members o(root);
   if (const auto err = find(o, "error"); err && !err->is_null()) {
     // Some OpenAI-compatible servers answer 200 with an error body.
     return decode_error(502, body);
@@ -55,17 +56,20 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   }
 
   const auto choices = get_array(o, "choices");
-  dom::object choice;
+  dom::object choice_object;
   const bool has_choice = choices && choices->begin() != choices->end() &&
-                          (*choices->begin()).get_object().get(choice) == simdjson::SUCCESS;
-  const auto message = has_choice ? get_object(choice, "message") : std::nullopt;
-  if (!message) {
+                          (*choices->begin()).get_object().get(choice_object) == simdjson::SUCCESS;
+  const std::optional<Members> choice =
+      has_choice ? std::optional<Members>(std::in_place, choice_object) : std::nullopt;
+  const auto message_object = choice ? get_object(*choice, "message") : std::nullopt;
+  if (!message_object) {
     return Error::make(schema::ErrorCode::BadGateway, "upstream response has no choices");
   }
+  const Members message(*message_object);
 
   // §6.2: reasoning first (unsigned: no OpenAI model signs it), then text, then tool calls.
   for (std::string_view key : {"reasoning_content", "reasoning"}) {
-    auto reasoning = get_string(*message, key);
+    auto reasoning = get_string(message, key);
     if (reasoning && !reasoning->empty()) {
       ContentBlock& b = r.content.emplace_back();
       b.type = BlockType::Thinking;
@@ -73,37 +77,39 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
       break;
     }
   }
-  if (auto content = get_string(*message, "content"); content && !content->empty()) {
+  if (auto content = get_string(message, "content"); content && !content->empty()) {
     schema::append_text(r.content, *content);
   }
   bool refused = false;
-  if (auto refusal = get_string(*message, "refusal"); refusal && !refusal->empty()) {
+  if (auto refusal = get_string(message, "refusal"); refusal && !refusal->empty()) {
     schema::append_text(r.content, *refusal);
     refused = true;
   }
   bool has_tool_calls = false;
-  if (const auto calls = get_array(*message, "tool_calls")) {
+  if (const auto calls = get_array(message, "tool_calls")) {
     for (const dom::element call_value : *calls) {
-      dom::object call;
-      if (call_value.get_object().get(call) != simdjson::SUCCESS) {
+      dom::object call_object;
+      if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {
         continue;
       }
-      const auto fn = get_object(call, "function");
-      if (!fn) {
+      const Members call(call_object);
+      const auto fn_object = get_object(call, "function");
+      if (!fn_object) {
         continue;
       }
+      const Members fn(*fn_object);
       ContentBlock& b = r.content.emplace_back();
       b.type = BlockType::ToolUse;
       b.id = std::string(get_string(call, "id").value_or(""));
-      b.name = restore_tool_name(get_string(*fn, "name").value_or(""), ctx);
-      auto arguments = get_string(*fn, "arguments").value_or("");
+      b.name = restore_tool_name(get_string(fn, "name").value_or(""), ctx);
+      auto arguments = get_string(fn, "arguments").value_or("");
       if (!parse_arguments(arguments, b.input)) {
         b.extra.emplace("invalid_arguments", arguments);
       }
       has_tool_calls = true;
     }
   }
-  auto finish = get_string(choice, "finish_reason").value_or("");
+  auto finish = get_string(*choice, "finish_reason").value_or("");
   r.stop_reason =
       refused ? schema::StopReason::Refusal : stop_reason_from_finish(finish, has_tool_calls);
   return r;

@@ -244,7 +244,8 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     if (!in->is_object()) {
       return wrong_kind(typed.child("input"), "a valid dictionary");
     }
-    b.input = to_boost(*in);
+    b.input.clear();
+    append_json_element(b.input, *in);
     keep_unknown(o, b, {"id", "name", "input"});
   } else if (type == "tool_result") {
     b.type = BlockType::ToolResult;
@@ -478,12 +479,8 @@ void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
       write_tool_id(w, "id", b.id, shape);
       w.field("name", b.name);
       w.key("input");
-      if (b.input.is_object()) {
-        w.value(b.input);
-      } else {
-        // Anthropic requires an object; another dialect's unparsable arguments become {} (§6.2).
-        w.raw_json("{}");
-      }
+      // Always an object: another dialect's unparsable arguments became {} (§6.2).
+      w.raw_json(b.input);
       break;
     case BlockType::ToolResult:
       w.field("type", "tool_result");

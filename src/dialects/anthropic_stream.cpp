@@ -375,12 +375,8 @@ void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t s
   } else if (b.type == BlockType::Thinking && !b.text.empty()) {
     delta("thinking_delta", "thinking", b.text, out);
   } else if (b.type == BlockType::ToolUse) {
-    const auto* in = b.input.if_object();
-    if (in != nullptr && !in->empty()) {
-      std::string args;
-      JsonWriter aw(args);
-      aw.value(b.input);
-      delta("input_json_delta", "partial_json", args, out);
+    if (b.input != "{}") {
+      delta("input_json_delta", "partial_json", b.input, out);
     }
   }
 }

@@ -90,22 +90,20 @@ std::string restore_tool_name(std::string_view name, const TranslationContext& c
   return std::string(name);
 }
 
-bool parse_arguments(std::string_view arguments, json::value& input) {
+bool parse_arguments(std::string_view arguments, std::string& input) {
+  input = "{}";
   if (arguments.empty()) {
     // No arguments at all is how OpenAI says "no parameters": {} is the faithful reading, not an
     // error.
-    input = json::object{};
     return true;
   }
-  // Parsed straight into the default resource, where `input` lives, so the result is moved in
-  // rather than copied node by node out of an arena.
   boost::system::error_code ec;
-  json::value parsed = json::parse(arguments, ec);
+  const json::value parsed = json::parse(arguments, ec);
   if (ec || !parsed.is_object()) {
-    input = json::object{};
     return false;
   }
-  input = std::move(parsed);
+  input.clear();
+  append_json_value(input, parsed);
   return true;
 }
 

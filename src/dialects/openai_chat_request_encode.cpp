@@ -432,9 +432,7 @@ class Encoder {
     if (raw != nullptr && raw->is_string() && from_openai()) {
       w_.value(*raw);
     } else {
-      scratch_.clear();
-      append_json_value(scratch_, b.input);
-      w_.string(scratch_);
+      w_.string(b.input);
     }
     w_.end_object();
     w_.end_object();
@@ -638,11 +636,9 @@ class Encoder {
   // Top-level keys written so far; body() writes at most 16.
   std::array<std::string_view, 16> written_{};
   size_t written_count_ = 0;
-  // Reused across turns: the image parts of a user turn's tool results, its other blocks, and a
-  // tool call's serialised arguments.
+  // Reused across turns: the image parts of a user turn's tool results and its other blocks.
   std::vector<const ContentBlock*> images_;
   std::vector<const ContentBlock*> rest_;
-  std::string scratch_;
 };
 
 // Bytes of JSON text the request's strings and kept JSON will take at least, so the body is

@@ -158,7 +158,6 @@ std::string encode_response(const schema::CanonicalResponse& response) {
   if (c.has_calls) {
     w.key("tool_calls");
     w.begin_array();
-    std::string arguments;
     for (const ContentBlock& b : response.content) {
       if (b.type != BlockType::ToolUse) {
         continue;
@@ -169,9 +168,7 @@ std::string encode_response(const schema::CanonicalResponse& response) {
       w.key("function");
       w.begin_object();
       w.field("name", b.name);
-      arguments.clear();
-      append_json_value(arguments, b.input);
-      w.field("arguments", arguments);
+      w.field("arguments", b.input);
       w.end_object();
       w.end_object();
     }

@@ -56,10 +56,12 @@ struct ContentBlock {
   std::optional<std::string> title;    // Document
   std::optional<std::string> context;  // Document
 
-  // ToolUse: id, name and the input object.
+  // ToolUse: id, name and the input, a JSON object as compact text (as boost::json::serialize
+  // writes it): encoders only re-emit it, and a Boost.JSON value cost more to build, move and
+  // destroy than the rest of the block.
   std::string id;
   std::string name;
-  boost::json::value input = boost::json::object{};
+  std::string input = "{}";
 
   // ToolResult: which tool_use it answers, its content (text/image blocks) and whether it failed.
   std::string tool_use_id;

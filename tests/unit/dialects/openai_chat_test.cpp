@@ -194,8 +194,8 @@ TEST(OpenAiChatRequestTest, MapsRolesPartsAndParameters) {
   EXPECT_EQ(assistant[0].type, BlockType::Thinking);
   EXPECT_EQ(assistant[0].text, "hmm");
   EXPECT_EQ(assistant[1].type, BlockType::ToolUse);
-  EXPECT_EQ(json::serialize(assistant[1].input), R"({"a":1})");
-  EXPECT_EQ(json::serialize(assistant[2].input), "{}") << "invalid arguments become {}";
+  EXPECT_EQ(assistant[1].input, R"({"a":1})");
+  EXPECT_EQ(assistant[2].input, "{}") << "invalid arguments become {}";
   EXPECT_TRUE(assistant[2].extra.contains("invalid_arguments"));
 
   // Consecutive tool messages and the following user message form one user turn.

@@ -191,6 +191,28 @@ void put_string(Sink& sink, std::string_view s) {
   put_escaped(sink, s.data(), next_to_escape(s.data(), end), end);
 }
 
+// Writes `items` between `open` and `close`, separated by commas, each with `put_item`.
+template <class Items, class PutItem>
+void put_list(Sink& sink, char open, const Items& items, char close, PutItem put_item) {
+  sink.put(open);
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) {
+      sink.put(',');
+    }
+    first = false;
+    put_item(item);
+  }
+  sink.put(close);
+}
+
+template <class WriteValue>
+void put_member(Sink& sink, std::string_view key, WriteValue write_value) {
+  put_string(sink, key);
+  sink.put(':');
+  write_value();
+}
+
 void put_value(Sink& sink, const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::null:
@@ -215,67 +237,28 @@ void put_value(Sink& sink, const boost::json::value& v) {
     case boost::json::kind::string:
       put_string(sink, v.get_string());
       break;
-    case boost::json::kind::array: {
-      sink.put('[');
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) {
-          sink.put(',');
-        }
-        first = false;
-        put_value(sink, e);
-      }
-      sink.put(']');
+    case boost::json::kind::array:
+      put_list(sink, '[', v.get_array(), ']', [&](const auto& e) { put_value(sink, e); });
       break;
-    }
-    case boost::json::kind::object: {
-      sink.put('{');
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) {
-          sink.put(',');
-        }
-        first = false;
-        put_string(sink, kv.key());
-        sink.put(':');
-        put_value(sink, kv.value());
-      }
-      sink.put('}');
+    case boost::json::kind::object:
+      put_list(sink, '{', v.get_object(), '}', [&](const auto& kv) {
+        put_member(sink, kv.key(), [&] { put_value(sink, kv.value()); });
+      });
       break;
-    }
   }
 }
 
 void put_element(Sink& sink, simdjson::dom::element e) {
   namespace dom = simdjson::dom;
   switch (e.type()) {
-    case dom::element_type::OBJECT: {
-      sink.put('{');
-      bool first = true;
-      for (const auto& [key, value] : Members(e.get_object().value_unsafe())) {
-        if (!first) {
-          sink.put(',');
-        }
-        first = false;
-        put_string(sink, key);
-        sink.put(':');
-        put_element(sink, value);
-      }
-      sink.put('}');
+    case dom::element_type::OBJECT:
+      put_list(sink, '{', Members(e.get_object().value_unsafe()), '}', [&](const auto& m) {
+        put_member(sink, m.key, [&] { put_element(sink, m.value); });
+      });
       break;
-    }
     case dom::element_type::ARRAY: {
-      sink.put('[');
-      bool first = true;
       const dom::array a = e.get_array().value_unsafe();
-      for (const dom::element v : a) {
-        if (!first) {
-          sink.put(',');
-        }
-        first = false;
-        put_element(sink, v);
-      }
-      sink.put(']');
+      put_list(sink, '[', a, ']', [&](dom::element v) { put_element(sink, v); });
       break;
     }
     case dom::element_type::STRING:

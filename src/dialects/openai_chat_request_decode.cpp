@@ -203,6 +203,9 @@ std::optional<Error> decode_content(dom::element content, std::string_view param
 Result<Message> decode_assistant(const Members& m, std::string_view param) {
   Message out;
   out.role = Role::Assistant;
+  // Reasoning, text, refusal and the calls: blocks are large, growing the vector moves them.
+  const auto call_list = get_array(m, "tool_calls");
+  out.content.reserve(3 + (call_list ? call_list->size() : 0));
   // Reasoning text of DeepSeek-style upstreams comes back in history: it leads the turn (§6.2).
   for (std::string_view key : {"reasoning_content", "reasoning"}) {
     auto reasoning = get_string(m, key);

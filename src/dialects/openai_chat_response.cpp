@@ -67,6 +67,9 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   }
   const Members message(*message_object);
 
+  const auto calls = get_array(message, "tool_calls");
+  // Reasoning, text, refusal and the calls: blocks are large, growing the vector moves them.
+  r.content.reserve(3 + (calls ? calls->size() : 0));
   // §6.2: reasoning first (unsigned: no OpenAI model signs it), then text, then tool calls.
   for (std::string_view key : {"reasoning_content", "reasoning"}) {
     auto reasoning = get_string(message, key);
@@ -86,7 +89,7 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
     refused = true;
   }
   bool has_tool_calls = false;
-  if (const auto calls = get_array(message, "tool_calls")) {
+  if (calls) {
     for (const dom::element call_value : *calls) {
       dom::object call_object;
       if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {

@@ -103,13 +103,13 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
   return out;
 }
 
-schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
+// Decodes into `tool`, a fresh one already in its vector (a Tool is large: see decode_block).
+std::optional<Error> decode_tool(dom::element v, const Path& path, schema::Tool& tool) {
   dom::object object;
   if (v.get_object().get(object) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
   const Members o(object);
-  schema::Tool tool;
   if (auto t = get_string(o, "type")) {
     tool.type = *t;
   }
@@ -151,7 +151,7 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
   if (custom && !find(o, "input_schema")) {
     return field_required(tp.child("input_schema"));
   }
-  return tool;
+  return std::nullopt;
 }
 
 schema::Result<schema::ToolChoice> decode_tool_choice(dom::element v) {
@@ -361,8 +361,9 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
       req.tools.reserve(arr.size());
       size_t i = 0;
       for (const dom::element e : arr) {
-        HEIMDALL_TRY(auto tool, decode_tool(e, tp.at(i++)));
-        req.tools.push_back(std::move(tool));
+        if (auto err = decode_tool(e, tp.at(i++), req.tools.emplace_back())) {
+          return *err;
+        }
       }
     } else if (k == "tool_choice") {
       HEIMDALL_TRY(req.tool_choice, decode_tool_choice(v));

@@ -85,7 +85,7 @@ uint64_t special_bytes(uint64_t w) {
 // half the cost of encoding a request. The last step reads the block (or word) that ends at `end`,
 // overlapping bytes already found plain, so its lowest hit is still the first: a short string (most
 // are keys and ids) costs one or two reads instead of a loop over its bytes.
-const char* next_to_escape(const char* p, const char* end) {
+[[gnu::always_inline]] inline const char* next_to_escape(const char* p, const char* end) {
 #if defined(__SSE2__)
   if (end - p >= 16) {
     const __m128i kControlMax = _mm_set1_epi8(0x1F);

@@ -43,24 +43,46 @@ std::string_view kind_name(dom::element v) {
   return "an unknown type";
 }
 
-Error invalid_type(std::string_view param, std::string_view expected, dom::element got) {
+// A parameter's name in an error (`messages[3].content[1]`), spelled only when an error names it:
+// building the name of every message and part up front was a good part of a decode.
+struct Param {
+  // A top-level name reads as a Param (`missing("model")`).
+  Param(std::string_view root, std::optional<size_t> i = std::nullopt) : name(root), index(i) {}
+  Param(const char* root) : name(root) {}
+  Param(const Param* p, std::string_view n, std::optional<size_t> i)
+      : parent(p), name(n), index(i) {}
+
+  const Param* parent = nullptr;
+  std::string_view name;        // after a dot, or first; may be empty
+  std::optional<size_t> index;  // then `[index]`
+
+  // The returned Param refers to this one: use it within the full expression or while this lives.
+  Param at(size_t i) const { return {this, {}, i}; }
+  Param child(std::string_view n) const { return {this, n, std::nullopt}; }
+  std::string str() const {
+    std::string out = parent != nullptr ? parent->str() : std::string();
+    if (!name.empty()) {
+      if (!out.empty()) {
+        out.push_back('.');
+      }
+      out.append(name);
+    }
+    if (index) {
+      out.append("[").append(std::to_string(*index)).append("]");
+    }
+    return out;
+  }
+};
+
+Error invalid_type(const Param& param, std::string_view expected, dom::element got) {
   std::string m = "Invalid type for '";
-  m.append(param).append("': expected ").append(expected).append(", but got ");
+  m.append(param.str()).append("': expected ").append(expected).append(", but got ");
   m.append(kind_name(got)).append(" instead.");
   return Error::invalid(std::move(m));
 }
 
-Error missing(std::string_view param) {
-  return Error::invalid("Missing required parameter: '" + std::string(param) + "'.");
-}
-
-// Parameter names such as `messages[3].content[1]` are built only when an error names one.
-std::string indexed(std::string_view param, size_t i) {
-  std::string out(param);
-  out.push_back('[');
-  out.append(std::to_string(i));
-  out.push_back(']');
-  return out;
+Error missing(const Param& param) {
+  return Error::invalid("Missing required parameter: '" + param.str() + "'.");
 }
 
 std::optional<schema::CacheControl> decode_cache_control(const Members& part) {
@@ -103,21 +125,22 @@ schema::MediaSource source_from_url(std::string_view url) {
 // One element of a user/system/tool `content` array, decoded into `b` (a fresh block already in
 // its vector: blocks are large, so they are built in place); `param` names it in errors (e.g.
 // `messages[2].content`, element `i`).
-std::optional<Error> decode_part(dom::element part_value, std::string_view param, size_t i,
+std::optional<Error> decode_part(dom::element part_value, const Param& param, size_t i,
                                  ContentBlock& b) {
+  const Param at = param.at(i);
   dom::object part_object;
   if (part_value.get_object().get(part_object) != simdjson::SUCCESS) {
-    return invalid_type(indexed(param, i), "an object", part_value);
+    return invalid_type(at, "an object", part_value);
   }
   const Members part(part_object);
   auto type = get_string(part, "type");
   if (!type) {
-    return missing(indexed(param, i) + ".type");
+    return missing(at.child("type"));
   }
   if (*type == "text") {
     auto text = get_string(part, "text");
     if (!text) {
-      return missing(indexed(param, i) + ".text");
+      return missing(at.child("text"));
     }
     b.type = BlockType::Text;
     b.text = std::string(*text);
@@ -125,7 +148,7 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
     const auto image = get_object(part, "image_url");
     auto url = image ? get_string(*image, "url") : std::nullopt;
     if (!url) {
-      return missing(indexed(param, i) + ".image_url.url");
+      return missing(at.child("image_url.url"));
     }
     b.type = BlockType::Image;
     b.source = source_from_url(*url);
@@ -135,7 +158,7 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
   } else if (*type == "file") {
     const auto file = get_object(part, "file");
     if (!file) {
-      return missing(indexed(param, i) + ".file");
+      return missing(at.child("file"));
     }
     b.type = BlockType::Document;
     if (auto data = get_string(*file, "file_data")) {
@@ -147,7 +170,7 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
       b.source.kind = schema::MediaSource::Kind::File;
       b.source.file_id = std::string(*id);
     } else {
-      return missing(indexed(param, i) + ".file.file_data");
+      return missing(at.child("file.file_data"));
     }
     if (const auto filename = find(*file, "filename")) {
       b.extra.emplace("filename", to_boost(*filename));
@@ -164,8 +187,8 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
 
 // A `content` that is a string or an array of parts, appended to `blocks`. `allow_refusal`:
 // assistant parts may be {type:"refusal"}, which the canonical model carries as text.
-std::optional<Error> decode_content(dom::element content, std::string_view param,
-                                    bool allow_refusal, std::vector<ContentBlock>& blocks) {
+std::optional<Error> decode_content(dom::element content, const Param& param, bool allow_refusal,
+                                    std::vector<ContentBlock>& blocks) {
   std::string_view text;
   if (content.get_string().get(text) == simdjson::SUCCESS) {
     schema::append_text(blocks, text);
@@ -200,7 +223,7 @@ std::optional<Error> decode_content(dom::element content, std::string_view param
   return std::nullopt;
 }
 
-Result<Message> decode_assistant(const Members& m, std::string_view param) {
+Result<Message> decode_assistant(const Members& m, const Param& param) {
   Message out;
   out.role = Role::Assistant;
   // Reasoning, text, refusal and the calls: blocks are large, growing the vector moves them.
@@ -219,7 +242,7 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
   }
   if (const auto content = find(m, "content"); content && !content->is_null()) {
     const size_t first = out.content.size();
-    if (auto err = decode_content(*content, std::string(param) + ".content",
+    if (auto err = decode_content(*content, param.child("content"),
                                   /*allow_refusal=*/true, out.content)) {
       return *err;
     }
@@ -239,15 +262,13 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
   if (const auto calls = find(m, "tool_calls"); calls && !calls->is_null()) {
     dom::array arr;
     if (calls->get_array().get(arr) != simdjson::SUCCESS) {
-      return invalid_type(std::string(param) + ".tool_calls", "an array", *calls);
+      return invalid_type(param.child("tool_calls"), "an array", *calls);
     }
     size_t i = 0;
     for (const dom::element call_value : arr) {
-      const std::string_view calls_param = "tool_calls";
       dom::object call_object;
       if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {
-        return invalid_type(std::string(param) + "." + indexed(calls_param, i), "an object",
-                            call_value);
+        return invalid_type(param.child("tool_calls").at(i), "an object", call_value);
       }
       const Members call(call_object);
       auto id = get_string(call, "id");
@@ -256,10 +277,10 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
           fn_object ? std::optional<Members>(std::in_place, *fn_object) : std::nullopt;
       auto name = fn ? get_string(*fn, "name") : std::nullopt;
       if (!id) {
-        return missing(std::string(param) + "." + indexed(calls_param, i) + ".id");
+        return missing(param.child("tool_calls").at(i).child("id"));
       }
       if (!name) {
-        return missing(std::string(param) + "." + indexed(calls_param, i) + ".function.name");
+        return missing(param.child("tool_calls").at(i).child("function.name"));
       }
       ContentBlock& b = out.content.emplace_back();
       b.type = BlockType::ToolUse;
@@ -277,11 +298,10 @@ Result<Message> decode_assistant(const Members& m, std::string_view param) {
 }
 
 // Decodes into `b`, a fresh block already in its vector (see decode_part).
-std::optional<Error> decode_tool_message(const Members& m, std::string_view param,
-                                         ContentBlock& b) {
+std::optional<Error> decode_tool_message(const Members& m, const Param& param, ContentBlock& b) {
   auto id = get_string(m, "tool_call_id");
   if (!id) {
-    return missing(std::string(param) + ".tool_call_id");
+    return missing(param.child("tool_call_id"));
   }
   b.type = BlockType::ToolResult;
   b.tool_use_id = std::string(*id);
@@ -291,7 +311,7 @@ std::optional<Error> decode_tool_message(const Members& m, std::string_view para
     schema::append_text(b.content, "");
     return std::nullopt;
   }
-  if (auto err = decode_content(*content, std::string(param) + ".content",
+  if (auto err = decode_content(*content, param.child("content"),
                                 /*allow_refusal=*/false, b.content)) {
     return *err;
   }
@@ -308,7 +328,7 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
   r.messages.reserve(messages.size());
   size_t i = 0;
   for (const dom::element message : messages) {
-    const std::string param = indexed("messages", i++);
+    const Param param("messages", i++);
     dom::object message_object;
     if (message.get_object().get(message_object) != simdjson::SUCCESS) {
       return invalid_type(param, "an object", message);
@@ -316,32 +336,32 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
     const Members m(message_object);
     auto role = get_string(m, "role");
     if (!role) {
-      return missing(param + ".role");
+      return missing(param.child("role"));
     }
     const auto content = find(m, "content");
     if (*role == "system" || *role == "developer") {
       if (!content || content->is_null()) {
-        return missing(param + ".content");
+        return missing(param.child("content"));
       }
-      if (auto err = decode_content(*content, param + ".content", false, r.system)) {
+      if (auto err = decode_content(*content, param.child("content"), false, r.system)) {
         return err;
       }
       ++system_messages;
       system_all_strings = system_all_strings && content->is_string();
     } else if (*role == "user") {
       if (!content || content->is_null()) {
-        return missing(param + ".content");
+        return missing(param.child("content"));
       }
       if (in_tool_turn) {
-        if (auto err =
-                decode_content(*content, param + ".content", false, r.messages.back().content)) {
+        if (auto err = decode_content(*content, param.child("content"), false,
+                                      r.messages.back().content)) {
           return err;
         }
         in_tool_turn = false;
       } else {
         Message msg;
         msg.role = Role::User;
-        if (auto err = decode_content(*content, param + ".content", false, msg.content)) {
+        if (auto err = decode_content(*content, param.child("content"), false, msg.content)) {
           return err;
         }
         msg.content_is_string = content->is_string();
@@ -379,7 +399,7 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
     const size_t index = i++;
     dom::object tool_object;
     if (tool_value.get_object().get(tool_object) != simdjson::SUCCESS) {
-      return invalid_type(indexed("tools", index), "an object", tool_value);
+      return invalid_type(Param("tools", index), "an object", tool_value);
     }
     const Members t(tool_object);
     auto type = get_string(t, "type").value_or("function");
@@ -390,12 +410,12 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
     }
     const auto fn_object = get_object(t, "function");
     if (!fn_object) {
-      return missing(indexed("tools", index) + ".function");
+      return missing(Param("tools", index).child("function"));
     }
     const Members fn(*fn_object);
     auto name = get_string(fn, "name");
     if (!name) {
-      return missing(indexed("tools", index) + ".function.name");
+      return missing(Param("tools", index).child("function.name"));
     }
     schema::Tool& tool = r.tools.emplace_back();
     tool.name = std::string(*name);

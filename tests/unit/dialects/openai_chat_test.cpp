@@ -13,6 +13,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <utility>
+
 namespace heimdall::dialects {
 namespace {
 
@@ -139,6 +142,64 @@ TEST(OpenAiChatRequestTest, RejectsMissingModelAndMessages) {
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, schema::ErrorCode::InvalidArgument) << bad;
     EXPECT_FALSE(r.error().message.empty());
+  }
+}
+
+TEST(OpenAiChatRequestTest, NamesTheFailingParameterLikeOpenAi) {
+  // Parameter names are spelled only on the error path; these pin how nested ones read.
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {R"({"model":"m","messages":["x"]})",
+       "Invalid type for 'messages[0]': expected an object, but got a string instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"file"}]}]})",
+       "Missing required parameter: 'messages[0].content[0].file'."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{}}]}]})",
+       "Missing required parameter: 'messages[0].content[0].file.file_data'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":null,"tool_calls":5}]})",
+       "Invalid type for 'messages[1].tool_calls': expected an array, but got an integer instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[1]}]})",
+       "Invalid type for 'messages[1].tool_calls[0]': expected an object, but got an integer "
+       "instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"function":{"name":"f"}}]}]})",
+       "Missing required parameter: 'messages[1].tool_calls[0].id'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"c","function":{}}]}]})",
+       "Missing required parameter: 'messages[1].tool_calls[0].function.name'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"text"}]}]})",
+       "Missing required parameter: 'messages[1].content[0].text'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"tool","content":"x"}]})",
+       "Missing required parameter: 'messages[1].tool_call_id'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"tool","tool_call_id":"c","content":[{"type":"text"}]}]})",
+       "Missing required parameter: 'messages[1].content[0].text'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"tools":[1]})",
+       "Invalid type for 'tools[0]': expected an object, but got an integer instead."},
+      {R"({"model":"m","messages":[{"content":"x"}]})",
+       "Missing required parameter: 'messages[0].role'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"tools":[{"type":"function"}]})",
+       "Missing required parameter: 'tools[0].function'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"tools":[{"type":"function","function":{"name":"a"}},{"type":"function","function":{}}]})",
+       "Missing required parameter: 'tools[1].function.name'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"max_tokens":"x"})",
+       "Invalid type for 'max_tokens': expected an integer, but got a string instead."},
+      {R"({"model":"m","messages":[{"role":"user"}]})",
+       "Missing required parameter: 'messages[0].content'."},
+      {R"({"model":"m","messages":[{"role":"system"}]})",
+       "Missing required parameter: 'messages[0].content'."},
+      {R"({"model":"m","messages":[{"role":"user","content":5}]})",
+       "Invalid type for 'messages[0].content': expected one of a string or array of objects, but "
+       "got an integer instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":"a"},7]}]})",
+       "Invalid type for 'messages[1].content[1]': expected an object, but got an integer "
+       "instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"text":"a"}]}]})",
+       "Missing required parameter: 'messages[0].content[0].type'."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]})",
+       "Missing required parameter: 'messages[0].content[0].text'."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{}}]}]})",
+       "Missing required parameter: 'messages[0].content[0].image_url.url'."},
+  };
+  for (const auto& [body, message] : cases) {
+    auto r = codec().decode_request(body);
+    ASSERT_FALSE(r) << body;
+    EXPECT_EQ(r.error().message, message) << body;
   }
 }
 

@@ -46,6 +46,18 @@ class Sink {
     p_ += n;
   }
   void put(std::string_view s) { put(s.data(), s.size()); }
+  /// Puts the first `n` (at most N) bytes of `s`, which must have N readable bytes: a copy of a
+  /// constant size is a few moves, a copy of `n` bytes a call to memcpy. Escapes and the short runs
+  /// between them are written this way.
+  template <size_t N>
+  void put_short(const char* s, size_t n) {
+    static_assert(N <= sizeof buf_);
+    if (static_cast<size_t>(std::end(buf_) - p_) < N) {
+      flush();
+    }
+    std::memcpy(p_, s, N);
+    p_ += n;
+  }
 
  private:
   void flush() {
@@ -146,7 +158,7 @@ uint64_t special_bytes(uint64_t w) {
 // What each byte that needs escaping becomes: a two-character escape where JSON has one, else
 // \u00XX with lower-case hex, as Boost.JSON writes them.
 struct Escape {
-  char text[6];
+  char text[8];  // padded for Sink::put_short
   unsigned char size;
 };
 constexpr auto kEscapes = [] {
@@ -177,9 +189,14 @@ void put_integer(Sink& sink, Integer n) {
 void put_escaped(Sink& sink, const char* p, const char* first, const char* end) {
   sink.put('"');
   for (const char* hit = first; hit != end; hit = next_to_escape(p, end)) {
-    sink.put(p, static_cast<size_t>(hit - p));
+    const auto run = static_cast<size_t>(hit - p);
+    if (run <= 16 && end - p >= 16) {
+      sink.put_short<16>(p, run);
+    } else {
+      sink.put(p, run);
+    }
     const Escape& e = kEscapes[static_cast<unsigned char>(*hit)];
-    sink.put(e.text, e.size);
+    sink.put_short<sizeof e.text>(e.text, e.size);
     p = hit + 1;
   }
   sink.put(p, static_cast<size_t>(end - p));

@@ -28,12 +28,16 @@ struct JsonDocument::Buffers {
 };
 
 JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
-  thread_local Buffers shared;
-  if (shared.in_use) {
+  // Two per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
+  // body's document is alive.
+  thread_local Buffers shared[2];
+  if (!shared[0].in_use) {
+    buffers_ = &shared[0];
+  } else if (!shared[1].in_use) {
+    buffers_ = &shared[1];
+  } else {
     owned_ = std::make_unique<Buffers>();
     buffers_ = owned_.get();
-  } else {
-    buffers_ = &shared;
   }
   buffers_->in_use = true;
   std::string& padded = buffers_->padded;

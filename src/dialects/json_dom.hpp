@@ -19,8 +19,9 @@
 namespace heimdall::dialects {
 
 /// One parse of untrusted JSON text. The thread's parser and padded copy of the text are reused,
-/// so elements from root() stay valid only while this object lives; a document created while
-/// another is alive on the same thread gets a parser of its own.
+/// so elements from root() stay valid only while this object lives. A thread keeps two, so that a
+/// document can be parsed while another is alive (tool-call arguments inside a body); a third
+/// alive at once gets a parser of its own.
 class JsonDocument {
  public:
   /// `max_depth`: nesting deeper than this is invalid (Boost.JSON counts depth the same way, and

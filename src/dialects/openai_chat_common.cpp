@@ -97,6 +97,20 @@ bool parse_arguments(std::string_view arguments, std::string& input) {
     // error.
     return true;
   }
+  {
+    // Boost.JSON's default nesting limit, which this function had when it parsed with Boost.
+    constexpr size_t kMaxDepth = 32;
+    const JsonDocument doc(arguments, kMaxDepth);
+    if (doc.root()) {
+      if (!doc.root()->is_object()) {
+        return false;
+      }
+      input.clear();
+      append_json_element(input, *doc.root());
+      return true;
+    }
+  }
+  // simdjson refuses numbers beyond the int64/uint64/double ranges, which Boost.JSON reads.
   boost::system::error_code ec;
   const json::value parsed = json::parse(arguments, ec);
   if (ec || !parsed.is_object()) {

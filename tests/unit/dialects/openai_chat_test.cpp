@@ -364,6 +364,35 @@ TEST(OpenAiChatEncodeTest, ShortensAndRestoresLongToolNames) {
 
 // --- decode_response ----------------------------------------------------------------------------
 
+TEST(OpenAiChatResponseTest, ToolArgumentsKeepBoostJsonBytes) {
+  // Arguments are parsed with simdjson, or with Boost.JSON where simdjson refuses (numbers beyond
+  // the 64-bit ranges); either way the input reads as Boost.JSON serialises the arguments, and
+  // anything but a JSON object becomes {} with the text kept for an OpenAI caller.
+  std::string deep(33, '[');
+  deep += std::string(33, ']');
+  for (const std::string& args :
+       {std::string(R"({"a":1,"b":[true,null,2.5,-3],"a":{"c":"\u00e9\n\"x\""}})"),
+        std::string(R"({"big":18446744073709551616,"n":-9223372036854775809})"),
+        std::string(R"({"huge":1e400})"), std::string(R"({"deep":)") + deep + "}",
+        std::string(R"([1,2])"), std::string("{"), std::string(R"( {"s" : "t"} )")}) {
+    json::object fn{{"name", "f"}, {"arguments", args}};
+    json::object call{{"id", "call_1"}, {"type", "function"}, {"function", fn}};
+    json::object message{
+        {"role", "assistant"}, {"content", nullptr}, {"tool_calls", json::array{call}}};
+    json::object choice{{"index", 0}, {"message", message}, {"finish_reason", "tool_calls"}};
+    const std::string body = json::serialize(
+        json::object{{"id", "chatcmpl-1"}, {"model", "m"}, {"choices", json::array{choice}}});
+    auto r = codec().decode_response(body, TranslationContext{});
+    ASSERT_TRUE(r) << body;
+    ASSERT_EQ(r->content.size(), 1u) << body;
+    boost::system::error_code ec;
+    const json::value parsed = json::parse(args, ec);
+    const bool valid = !ec && parsed.is_object();
+    EXPECT_EQ(r->content[0].input, valid ? json::serialize(parsed) : "{}") << args;
+    EXPECT_EQ(r->content[0].extra.contains("invalid_arguments"), !valid) << args;
+  }
+}
+
 TEST(OpenAiChatResponseTest, SplitsCachedTokensFromInput) {
   auto r = codec().decode_response(R"({"id":"chatcmpl-abc","model":"gpt-4o","choices":[{"index":0,
     "message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],

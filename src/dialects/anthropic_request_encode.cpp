@@ -3,6 +3,7 @@
 #include "dialects/anthropic_content.hpp"
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
+#include "dialects/request_size.hpp"
 
 #include <string>
 #include <utility>
@@ -261,7 +262,7 @@ std::string encode_request(const CanonicalRequest& req) {
       (!same && !req.thinking) ? thinking_from_effort(req, max_tokens) : std::nullopt;
 
   std::string out;
-  out.reserve(1024);
+  out.reserve(encoded_size_hint(req));
   JsonWriter w(out);
   w.begin_object();
   w.field("model", req.model);

@@ -2,6 +2,7 @@
 // Deliberate losses (no OpenAI equivalent): cache_control, top_k, thinking signatures and redacted
 // thinking, server tools (web_search_*, web_fetch_*, code_execution_* …), citations.
 #include "dialects/openai_chat_internal.hpp"
+#include "dialects/request_size.hpp"
 
 #include <array>
 #include <optional>
@@ -641,33 +642,11 @@ class Encoder {
   std::vector<const ContentBlock*> rest_;
 };
 
-// Bytes of JSON text the request's strings and kept JSON will take at least, so the body is
-// allocated once in the common case.
-size_t size_hint(const schema::CanonicalRequest& request) {
-  size_t n = 512 + request.model.size();
-  for (const ContentBlock& b : request.system) {
-    n += b.text.size() + 32;
-  }
-  for (const schema::Message& m : request.messages) {
-    n += 32;
-    for (const ContentBlock& b : m.content) {
-      n += b.text.size() + b.source.data.size() + 64;
-      for (const ContentBlock& inner : b.content) {
-        n += inner.text.size() + inner.source.data.size() + 32;
-      }
-    }
-  }
-  for (const schema::Tool& t : request.tools) {
-    n += t.name.size() + t.description.size() + 256;
-  }
-  return n + n / 8;
-}
-
 }  // namespace
 
 std::string encode_request(const schema::CanonicalRequest& request, TranslationContext& ctx) {
   std::string out;
-  out.reserve(size_hint(request));
+  out.reserve(encoded_size_hint(request));
   Encoder(request, ctx, out).body();
   return out;
 }

@@ -3,7 +3,7 @@
 #include "dialects/anthropic_content.hpp"
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
-#include "dialects/request_size.hpp"
+#include "dialects/encoded_size.hpp"
 
 #include <string>
 #include <utility>

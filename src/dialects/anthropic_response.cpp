@@ -2,6 +2,7 @@
 #include "dialects/anthropic_content.hpp"
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
+#include "dialects/encoded_size.hpp"
 
 #include <random>
 #include <string>
@@ -215,7 +216,7 @@ std::string encode_response(const CanonicalResponse& resp) {
   // an Anthropic SDK would not understand. Same-dialect answers are relayed as bytes, not
   // re-encoded.
   std::string out;
-  out.reserve(512);
+  out.reserve(encoded_size_hint(resp));
   JsonWriter w(out);
   w.begin_object();
   w.field("id", message_id(resp.id));

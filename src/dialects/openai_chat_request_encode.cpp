@@ -2,7 +2,7 @@
 // Deliberate losses (no OpenAI equivalent): cache_control, top_k, thinking signatures and redacted
 // thinking, server tools (web_search_*, web_fetch_*, code_execution_* …), citations.
 #include "dialects/openai_chat_internal.hpp"
-#include "dialects/request_size.hpp"
+#include "dialects/encoded_size.hpp"
 
 #include <array>
 #include <optional>

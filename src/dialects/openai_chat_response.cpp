@@ -1,5 +1,6 @@
 // OpenAI chat.completion body ↔ canonical response (anthropic.md §6.2 and its reverse for OpenAI
 // callers of other providers).
+#include "dialects/encoded_size.hpp"
 #include "dialects/openai_chat_internal.hpp"
 
 #include <chrono>
@@ -120,13 +121,8 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
 
 std::string encode_response(const schema::CanonicalResponse& response) {
   const AssistantContent c = assistant_content(response.content);
-  size_t size = 512 + response.model.size();
-  for (const ContentBlock& b : response.content) {
-    size += b.text.size() + (b.type == BlockType::ToolUse ? 128 : 0);
-  }
-
   std::string body;
-  body.reserve(size + size / 8);
+  body.reserve(encoded_size_hint(response));
   JsonWriter w(body);
   w.begin_object();
   w.field("id", openai_id_from_message(response.id));

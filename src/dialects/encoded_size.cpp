@@ -1,4 +1,4 @@
-#include "dialects/request_size.hpp"
+#include "dialects/encoded_size.hpp"
 
 namespace heimdall::dialects {
 
@@ -19,6 +19,14 @@ size_t encoded_size_hint(const schema::CanonicalRequest& request) {
   }
   for (const schema::Tool& t : request.tools) {
     n += t.name.size() + t.description.size() + t.input_schema.size() + 64;
+  }
+  return n + n / 8;
+}
+
+size_t encoded_size_hint(const schema::CanonicalResponse& response) {
+  size_t n = 512 + response.id.size() + response.model.size();
+  for (const schema::ContentBlock& b : response.content) {
+    n += b.text.size() + b.signature.size() + b.input.size() * 5 / 4 + 64;
   }
   return n + n / 8;
 }

@@ -13,6 +13,7 @@ class element;
 }
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -68,10 +69,7 @@ class JsonWriter {
   /// and values spelled in the source must not hold a quote, a backslash or a control character.
   template <size_t N>
   void key(const char (&k)[N]) {
-    separate();
-    out_.push_back('"');
-    out_.append(k, N - 1);
-    out_.append("\":", 2);
+    literal(k, true);
     need_comma_ = false;
   }
   void string(std::string_view s) {
@@ -83,10 +81,7 @@ class JsonWriter {
   /// like literal keys, so it must not hold a quote, a backslash or a control character.
   template <size_t N>
   void string(const char (&s)[N]) {
-    separate();
-    out_.push_back('"');
-    out_.append(s, N - 1);
-    out_.push_back('"');
+    literal(s, false);
     need_comma_ = true;
   }
   void uint(uint64_t n);
@@ -134,6 +129,17 @@ class JsonWriter {
     if (need_comma_) {
       out_.push_back(',');
     }
+  }
+  // Writes `,"s"` (the comma when one is due, a colon after a key) in one append: each append is
+  // an out-of-line call, and literal keys and values are most of a writer's calls.
+  template <size_t N>
+  void literal(const char (&s)[N], bool colon) {
+    char text[N + 3] = {',', '"'};
+    std::memcpy(text + 2, s, N - 1);
+    text[N + 1] = '"';
+    text[N + 2] = ':';
+    const size_t skip = need_comma_ ? 0 : 1;
+    out_.append(text + skip, sizeof text - skip - (colon ? 0 : 1));
   }
   std::string& out_;
   bool need_comma_ = false;

@@ -3,6 +3,7 @@
 #include <boost/json/string.hpp>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 #include <vector>
 
@@ -401,10 +402,16 @@ void write_extra(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
 // hold other characters; mapping each to '_' is deterministic, so a tool_use and its tool_result
 // still pair up. Anthropic's own ids are already valid and pass unchanged.
 void write_tool_id(JsonWriter& w, std::string_view key, std::string_view id, BlockShape shape) {
-  auto valid = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-  };
+  // A table: ids are checked on every translated tool block, a byte at a time.
+  static constexpr auto kValid = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-';
+    }
+    return t;
+  }();
+  auto valid = [](char c) { return kValid[static_cast<unsigned char>(c)]; };
   if (shape == BlockShape::RequestSameDialect || std::all_of(id.begin(), id.end(), valid)) {
     w.field(key, id);
     return;

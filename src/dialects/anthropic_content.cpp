@@ -3,6 +3,7 @@
 #include <boost/json/string.hpp>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 #include <vector>
 
@@ -47,11 +48,12 @@ std::optional<schema::CacheControl> decode_cache_control(dom::element v) {
   if (v.get_object().get(o) != simdjson::SUCCESS) {
     return std::nullopt;
   }
+  const Members m(o);
   schema::CacheControl cc;
-  if (auto t = get_string(o, "type")) {
+  if (auto t = get_string(m, "type")) {
     cc.type = *t;
   }
-  if (auto ttl = get_string(o, "ttl")) {
+  if (auto ttl = get_string(m, "ttl")) {
     cc.ttl = std::string(*ttl);
   }
   return cc;
@@ -69,7 +71,8 @@ void write_cache_control(JsonWriter& w, const schema::CacheControl& cc) {
 namespace {
 
 // Reads a required string member; on failure returns the Anthropic-worded error.
-schema::Result<std::string> required_string(dom::object o, std::string_view key, const Path& path) {
+schema::Result<std::string> required_string(const Members& o, std::string_view key,
+                                            const Path& path) {
   const auto v = find(o, key);
   if (!v) {
     return field_required(path.child(key));
@@ -81,18 +84,18 @@ schema::Result<std::string> required_string(dom::object o, std::string_view key,
   return std::string(s);
 }
 
-std::optional<std::string> optional_string(dom::object o, std::string_view key) {
+std::optional<std::string> optional_string(const Members& o, std::string_view key) {
   if (auto s = get_string(o, key)) {
     return std::string(*s);
   }
   return std::nullopt;
 }
 
-ContentBlock opaque(dom::element v) {
-  ContentBlock b;
+// Discards what was read of the block so far.
+void make_opaque(dom::element v, ContentBlock& b) {
+  b = ContentBlock{};
   b.type = BlockType::Opaque;
   b.raw = to_boost(v);
-  return b;
 }
 
 // Decodes the blocks of a `content` array into `out`.
@@ -101,28 +104,27 @@ std::optional<schema::Error> decode_blocks(dom::array arr, const Path& path,
   out.reserve(out.size() + arr.size());
   size_t i = 0;
   for (const dom::element v : arr) {
-    auto block = decode_block(v, path.at(i++));
-    if (!block) {
-      return block.error();
+    if (auto err = decode_block(v, path.at(i++), out.emplace_back())) {
+      return err;
     }
-    out.push_back(std::move(*block));
   }
   return std::nullopt;
 }
 
 // A source the canonical model has a slot for; nullopt for a kind it does not know (the block is
 // then kept Opaque so a newer Anthropic source type survives a round trip).
-schema::Result<std::optional<MediaSource>> decode_source(dom::object block, const Path& path,
+schema::Result<std::optional<MediaSource>> decode_source(const Members& block, const Path& path,
                                                          ContentBlock& out) {
   const Path source_path = path.child("source");
   const auto sv = find(block, "source");
   if (!sv) {
     return field_required(source_path);
   }
-  dom::object so;
-  if (sv->get_object().get(so) != simdjson::SUCCESS) {
+  dom::object source_object;
+  if (sv->get_object().get(source_object) != simdjson::SUCCESS) {
     return wrong_kind(source_path, "a valid dictionary");
   }
+  const Members so(source_object);
   const auto tv = find(so, "type");
   if (!tv) {
     return field_required(source_path.child("type"));
@@ -156,7 +158,7 @@ schema::Result<std::optional<MediaSource>> decode_source(dom::object block, cons
     std::string_view text;
     dom::array arr;
     if (cv->get_string().get(text) == simdjson::SUCCESS) {
-      out.content.push_back(ContentBlock::make_text(std::string(text)));
+      schema::append_text(out.content, text);
       out.content_is_string = true;
     } else if (cv->get_array().get(arr) == simdjson::SUCCESS) {
       if (auto err = decode_blocks(arr, typed.child("content"), out.content)) {
@@ -174,8 +176,9 @@ schema::Result<std::optional<MediaSource>> decode_source(dom::object block, cons
 // The members every block type may carry besides its own.
 bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
 
-void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::string_view> known) {
-  for (const auto [k, value] : DistinctMembers(o)) {
+void keep_unknown(const Members& o, ContentBlock& b,
+                  std::initializer_list<std::string_view> known) {
+  for (const auto [k, value] : o) {
     if (is_common_key(k)) {
       continue;
     }
@@ -194,11 +197,12 @@ void keep_unknown(dom::object o, ContentBlock& b, std::initializer_list<std::str
 
 }  // namespace
 
-schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
-  dom::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) {
+std::optional<schema::Error> decode_block(dom::element v, const Path& path, ContentBlock& b) {
+  dom::object object;
+  if (v.get_object().get(object) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
+  const Members o(object);
   const auto tv = find(o, "type");
   if (!tv) {
     return field_required(path.child("type"));
@@ -209,7 +213,6 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
   }
   const Path typed = path;  // Anthropic names members directly under the block index
 
-  ContentBlock b;
   if (type == "text") {
     b.type = BlockType::Text;
     HEIMDALL_TRY(b.text, required_string(o, "text", typed));
@@ -218,7 +221,8 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
     b.type = type == "image" ? BlockType::Image : BlockType::Document;
     HEIMDALL_TRY(auto src, decode_source(o, typed, b));
     if (!src) {
-      return opaque(v);
+      make_opaque(v, b);
+      return std::nullopt;
     }
     b.source = std::move(*src);
     if (b.type == BlockType::Document) {
@@ -241,7 +245,8 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
     if (!in->is_object()) {
       return wrong_kind(typed.child("input"), "a valid dictionary");
     }
-    b.input = to_boost(*in);
+    b.input.clear();
+    append_json_element(b.input, *in);
     keep_unknown(o, b, {"id", "name", "input"});
   } else if (type == "tool_result") {
     b.type = BlockType::ToolResult;
@@ -250,7 +255,7 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
       std::string_view text;
       dom::array arr;
       if (cv->get_string().get(text) == simdjson::SUCCESS) {
-        b.content.push_back(ContentBlock::make_text(std::string(text)));
+        schema::append_text(b.content, text);
         b.content_is_string = true;
       } else if (cv->get_array().get(arr) == simdjson::SUCCESS) {
         if (auto err = decode_blocks(arr, typed.child("content"), b.content)) {
@@ -282,12 +287,13 @@ schema::Result<ContentBlock> decode_block(dom::element v, const Path& path) {
     keep_unknown(o, b, {"data"});
   } else {
     // server_tool_use, web_search_tool_result, search_result, container_upload, mcp_* … (§2.1).
-    return opaque(v);
+    make_opaque(v, b);
+    return std::nullopt;
   }
   if (const auto cc = find(o, "cache_control")) {
     b.cache_control = decode_cache_control(*cc);
   }
-  return b;
+  return std::nullopt;
 }
 
 namespace {
@@ -396,10 +402,16 @@ void write_extra(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
 // hold other characters; mapping each to '_' is deterministic, so a tool_use and its tool_result
 // still pair up. Anthropic's own ids are already valid and pass unchanged.
 void write_tool_id(JsonWriter& w, std::string_view key, std::string_view id, BlockShape shape) {
-  auto valid = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-  };
+  // A table: ids are checked on every translated tool block, a byte at a time.
+  static constexpr auto kValid = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-';
+    }
+    return t;
+  }();
+  auto valid = [](char c) { return kValid[static_cast<unsigned char>(c)]; };
   if (shape == BlockShape::RequestSameDialect || std::all_of(id.begin(), id.end(), valid)) {
     w.field(key, id);
     return;
@@ -474,12 +486,8 @@ void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
       write_tool_id(w, "id", b.id, shape);
       w.field("name", b.name);
       w.key("input");
-      if (b.input.is_object()) {
-        w.value(b.input);
-      } else {
-        // Anthropic requires an object; another dialect's unparsable arguments become {} (§6.2).
-        w.raw_json("{}");
-      }
+      // Always an object: another dialect's unparsable arguments became {} (§6.2).
+      w.raw_json(b.input);
       break;
     case BlockType::ToolResult:
       w.field("type", "tool_result");

@@ -37,8 +37,10 @@ enum class BlockShape { RequestSameDialect, RequestOtherDialect, Response };
 
 /// One block of `messages[].content`, `tool_result.content` or a response's `content`. Unknown
 /// block types and source kinds become Opaque with the raw JSON kept (never an error: new types
-/// appear often).
-schema::Result<schema::ContentBlock> decode_block(simdjson::dom::element v, const Path& path);
+/// appear often). `out` is a fresh block already in its vector: blocks are large, so they are
+/// built in place rather than moved there; on an error its contents are unspecified.
+std::optional<schema::Error> decode_block(simdjson::dom::element v, const Path& path,
+                                          schema::ContentBlock& out);
 
 /// Whether `encode_block` would write anything for this block in this shape.
 bool is_encodable(const schema::ContentBlock& block, BlockShape shape);

@@ -27,7 +27,7 @@ schema::Result<std::vector<ContentBlock>> decode_system(dom::element v, Canonica
   std::string_view text;
   if (v.get_string().get(text) == simdjson::SUCCESS) {
     req.system_is_string = true;
-    out.push_back(ContentBlock::make_text(std::string(text)));
+    schema::append_text(out, text);
     return out;
   }
   dom::array arr;
@@ -37,15 +37,12 @@ schema::Result<std::vector<ContentBlock>> decode_system(dom::element v, Canonica
   out.reserve(arr.size());
   size_t i = 0;
   for (const dom::element e : arr) {
-    // Blocks are large: they are moved from the result straight into place, not via a local.
-    auto block = decode_block(e, path.at(i));
-    if (!block) {
-      return block.error();
+    if (auto err = decode_block(e, path.at(i), out.emplace_back())) {
+      return *err;
     }
-    if (block->type != BlockType::Text) {
+    if (out.back().type != BlockType::Text) {
       return schema::Error::invalid(path.at(i).child("type").str() + ": Input should be 'text'");
     }
-    out.push_back(std::move(*block));
     ++i;
   }
   return out;
@@ -62,10 +59,11 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
   size_t i = 0;
   for (const dom::element e : arr) {
     const Path mp = path.at(i++);
-    dom::object mo;
-    if (e.get_object().get(mo) != simdjson::SUCCESS) {
+    dom::object message_object;
+    if (e.get_object().get(message_object) != simdjson::SUCCESS) {
       return wrong_kind(mp, "a valid dictionary");
     }
+    const Members mo(message_object);
     schema::Message& msg = out.emplace_back();
     const auto role = find(mo, "role");
     if (!role) {
@@ -88,17 +86,15 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
     dom::array blocks;
     if (content->get_string().get(text) == simdjson::SUCCESS) {
       msg.content_is_string = true;
-      msg.content.push_back(ContentBlock::make_text(std::string(text)));
+      schema::append_text(msg.content, text);
     } else if (content->get_array().get(blocks) == simdjson::SUCCESS) {
       const Path cp = mp.child("content");
       msg.content.reserve(blocks.size());
       size_t j = 0;
       for (const dom::element b : blocks) {
-        auto block = decode_block(b, cp.at(j++));
-        if (!block) {
-          return block.error();
+        if (auto err = decode_block(b, cp.at(j++), msg.content.emplace_back())) {
+          return *err;
         }
-        msg.content.push_back(std::move(*block));
       }
     } else {
       return wrong_kind(mp.child("content"), "a valid list");
@@ -107,12 +103,13 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
   return out;
 }
 
-schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
-  dom::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) {
+// Decodes into `tool`, a fresh one already in its vector (a Tool is large: see decode_block).
+std::optional<Error> decode_tool(dom::element v, const Path& path, schema::Tool& tool) {
+  dom::object object;
+  if (v.get_object().get(object) != simdjson::SUCCESS) {
     return wrong_kind(path, "a valid dictionary");
   }
-  schema::Tool tool;
+  const Members o(object);
   if (auto t = get_string(o, "type")) {
     tool.type = *t;
   }
@@ -128,7 +125,7 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
     return wrong_kind(tp.child("name"), "a valid string");
   }
   tool.name = name_text;
-  for (const auto [k, val] : DistinctMembers(o)) {
+  for (const auto [k, val] : o) {
     if (k == "type" || k == "name") {
       continue;
     }
@@ -142,7 +139,9 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
       if (!val.is_object()) {
         return wrong_kind(tp.child("input_schema"), "a valid dictionary");
       }
-      tool.input_schema = to_boost(val);
+      tool.input_schema.clear();
+      append_json_element(tool.input_schema, val);
+      tool.input_schema_has_type = find(val.get_object().value_unsafe(), "type").has_value();
     } else {
       // Anthropic-defined tools keep their parameters (max_uses, display_width_px, …) here, and
       // newer custom-tool keys (defer_loading, input_examples, …) ride along the same way.
@@ -152,7 +151,7 @@ schema::Result<schema::Tool> decode_tool(dom::element v, const Path& path) {
   if (custom && !find(o, "input_schema")) {
     return field_required(tp.child("input_schema"));
   }
-  return tool;
+  return std::nullopt;
 }
 
 schema::Result<schema::ToolChoice> decode_tool_choice(dom::element v) {
@@ -279,7 +278,7 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
   req.origin = schema::Dialect::Anthropic;
   bool has_model = false, has_max_tokens = false, has_messages = false;
 
-  for (const auto [k, v] : DistinctMembers(root)) {
+  for (const auto [k, v] : Members(root)) {
     if (k == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {
@@ -362,8 +361,9 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
       req.tools.reserve(arr.size());
       size_t i = 0;
       for (const dom::element e : arr) {
-        HEIMDALL_TRY(auto tool, decode_tool(e, tp.at(i++)));
-        req.tools.push_back(std::move(tool));
+        if (auto err = decode_tool(e, tp.at(i++), req.tools.emplace_back())) {
+          return *err;
+        }
       }
     } else if (k == "tool_choice") {
       HEIMDALL_TRY(req.tool_choice, decode_tool_choice(v));

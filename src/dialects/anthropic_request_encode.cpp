@@ -3,6 +3,7 @@
 #include "dialects/anthropic_content.hpp"
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
+#include "dialects/encoded_size.hpp"
 
 #include <string>
 #include <utility>
@@ -146,16 +147,14 @@ void write_tools(JsonWriter& w, const CanonicalRequest& req, bool same) {
         w.field("description", t.description);
       }
       w.key("input_schema");
-      const auto* so = t.input_schema.if_object();
-      if (so != nullptr && (same || so->contains("type"))) {
-        w.value(t.input_schema);
-      } else if (so != nullptr) {
-        // Anthropic requires type "object"; OpenAI functions without parameters omit it.
-        boost::json::object fixed = *so;
-        fixed["type"] = "object";
-        w.value(boost::json::value(std::move(fixed)));
+      if (same || t.input_schema_has_type) {
+        w.raw_json(t.input_schema);
       } else {
-        w.raw_json(R"({"type":"object","properties":{}})");
+        // Anthropic requires type "object"; OpenAI functions without parameters omit it. It goes
+        // last, where a Boost.JSON object inserting the key put it.
+        std::string fixed(std::string_view(t.input_schema).substr(0, t.input_schema.size() - 1));
+        fixed.append(fixed.size() > 1 ? R"(,"type":"object"})" : R"("type":"object"})");
+        w.raw_json(fixed);
       }
     }
     if (t.strict) {
@@ -263,7 +262,7 @@ std::string encode_request(const CanonicalRequest& req) {
       (!same && !req.thinking) ? thinking_from_effort(req, max_tokens) : std::nullopt;
 
   std::string out;
-  out.reserve(1024);
+  out.reserve(encoded_size_hint(req));
   JsonWriter w(out);
   w.begin_object();
   w.field("model", req.model);

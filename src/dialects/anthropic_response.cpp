@@ -2,6 +2,7 @@
 #include "dialects/anthropic_content.hpp"
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
+#include "dialects/encoded_size.hpp"
 
 #include <random>
 #include <string>
@@ -140,7 +141,7 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
     return decode_error(0, body);
   }
   CanonicalResponse resp;
-  for (const auto [k, v] : DistinctMembers(o)) {
+  for (const auto [k, v] : Members(o)) {
     std::string_view text;
     const bool is_string = v.get_string().get(text) == simdjson::SUCCESS;
     if (k == "id") {
@@ -160,17 +161,15 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       resp.content.reserve(arr.size());
       size_t i = 0;
       for (const dom::element e : arr) {
-        auto block = decode_block(e, path.at(i++));
-        if (!block) {
-          return bad_upstream(block.error().message);
+        schema::ContentBlock& block = resp.content.emplace_back();
+        if (auto err = decode_block(e, path.at(i++), block)) {
+          return bad_upstream(err->message);
         }
-        if (block->type == schema::BlockType::ToolUse) {
-          if (auto it = ctx.tool_name_restore.find(block->name);
-              it != ctx.tool_name_restore.end()) {
-            block->name = it->second;
+        if (block.type == schema::BlockType::ToolUse) {
+          if (auto it = ctx.tool_name_restore.find(block.name); it != ctx.tool_name_restore.end()) {
+            block.name = it->second;
           }
         }
-        resp.content.push_back(std::move(*block));
       }
     } else if (k == "stop_reason") {
       if (is_string) {
@@ -188,7 +187,7 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
       dom::object uo;
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
-        for (const auto [uk, value] : DistinctMembers(uo)) {
+        for (const auto [uk, value] : Members(uo)) {
           if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
               uk != "cache_creation_input_tokens" && !value.is_null()) {
             auto& slot = resp.extra["usage"];
@@ -217,7 +216,7 @@ std::string encode_response(const CanonicalResponse& resp) {
   // an Anthropic SDK would not understand. Same-dialect answers are relayed as bytes, not
   // re-encoded.
   std::string out;
-  out.reserve(512);
+  out.reserve(encoded_size_hint(resp));
   JsonWriter w(out);
   w.begin_object();
   w.field("id", message_id(resp.id));

@@ -55,7 +55,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     out.push_back(error_event(bad_stream(std::move(message))));
     done_ = true;
   }
-  void on_event(std::string_view name, simdjson::dom::object o, std::vector<StreamEvent>& out);
+  void on_event(std::string_view name, const Members& o, std::vector<StreamEvent>& out);
 
   std::string requested_model_;  // echoed instead of the upstream's model when set
   std::unordered_map<std::string, std::string> tool_name_restore_;
@@ -85,11 +85,12 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
     return;
   }
   const JsonDocument doc(event.data, kMaxJsonDepth);
-  simdjson::dom::object o;
-  if (!doc.root() || doc.root()->get_object().get(o) != simdjson::SUCCESS) {
+  simdjson::dom::object object;
+  if (!doc.root() || doc.root()->get_object().get(object) != simdjson::SUCCESS) {
     fail(out, "invalid JSON in upstream stream event");
     return;
   }
+  const Members o(object);
   if (name.empty()) {
     // Some proxies drop `event:` lines; the JSON type says the same thing.
     if (auto t = get_string(o, "type")) {
@@ -108,7 +109,7 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
   on_event(name, o, out);
 }
 
-void AnthropicStreamDecoder::on_event(std::string_view name, simdjson::dom::object o,
+void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
                                       std::vector<StreamEvent>& out) {
   StreamEvent ev;
   auto read_index = [&]() -> bool {
@@ -149,12 +150,10 @@ void AnthropicStreamDecoder::on_event(std::string_view name, simdjson::dom::obje
       fail(out, "content_block_start without content_block");
       return;
     }
-    auto block = decode_block(*cb, Path{nullptr, "content_block", 0});
-    if (!block) {
-      fail(out, "invalid upstream content block: " + block.error().message);
+    if (auto err = decode_block(*cb, Path{nullptr, "content_block", 0}, ev.block)) {
+      fail(out, "invalid upstream content block: " + err->message);
       return;
     }
-    ev.block = std::move(*block);
     if (ev.block.type == BlockType::ToolUse) {
       if (auto it = tool_name_restore_.find(ev.block.name); it != tool_name_restore_.end()) {
         ev.block.name = it->second;
@@ -193,10 +192,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, simdjson::dom::obje
     } else if (type == "citations_delta") {
       if (const auto c = find(*dobj, "citation"); c && c->is_object()) {
         ev.delta_type = DeltaType::Citation;
-        std::string json;
-        JsonWriter w(json);
-        w.value(to_boost(*c));
-        ev.delta = std::move(json);
+        append_json_element(ev.delta, *c);
         ok = true;
       }
     } else {
@@ -377,12 +373,8 @@ void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t s
   } else if (b.type == BlockType::Thinking && !b.text.empty()) {
     delta("thinking_delta", "thinking", b.text, out);
   } else if (b.type == BlockType::ToolUse) {
-    const auto* in = b.input.if_object();
-    if (in != nullptr && !in->empty()) {
-      std::string args;
-      JsonWriter aw(args);
-      aw.value(b.input);
-      delta("input_json_delta", "partial_json", args, out);
+    if (b.input != "{}") {
+      delta("input_json_delta", "partial_json", b.input, out);
     }
   }
 }

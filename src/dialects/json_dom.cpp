@@ -2,8 +2,8 @@
 
 #include <boost/json/value_stack.hpp>
 
-#include <algorithm>
-#include <array>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace heimdall::dialects {
@@ -28,12 +28,16 @@ struct JsonDocument::Buffers {
 };
 
 JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
-  thread_local Buffers shared;
-  if (shared.in_use) {
+  // Two per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
+  // body's document is alive.
+  thread_local Buffers shared[2];
+  if (!shared[0].in_use) {
+    buffers_ = &shared[0];
+  } else if (!shared[1].in_use) {
+    buffers_ = &shared[1];
+  } else {
     owned_ = std::make_unique<Buffers>();
     buffers_ = owned_.get();
-  } else {
-    buffers_ = &shared;
   }
   buffers_->in_use = true;
   std::string& padded = buffers_->padded;
@@ -127,32 +131,31 @@ std::optional<dom::element> find(dom::object o, std::string_view key) {
   return found;
 }
 
-std::optional<std::string_view> get_string(dom::object o, std::string_view key) {
+std::optional<std::string_view> string_of(std::optional<dom::element> v) {
   std::string_view s;
-  if (auto v = find(o, key); v && v->get_string().get(s) == simdjson::SUCCESS) {
+  if (v && v->get_string().get(s) == simdjson::SUCCESS) {
     return s;
   }
   return std::nullopt;
 }
 
-std::optional<dom::object> get_object(dom::object o, std::string_view key) {
+std::optional<dom::object> object_of(std::optional<dom::element> v) {
   dom::object out;
-  if (auto v = find(o, key); v && v->get_object().get(out) == simdjson::SUCCESS) {
+  if (v && v->get_object().get(out) == simdjson::SUCCESS) {
     return out;
   }
   return std::nullopt;
 }
 
-std::optional<dom::array> get_array(dom::object o, std::string_view key) {
+std::optional<dom::array> array_of(std::optional<dom::element> v) {
   dom::array out;
-  if (auto v = find(o, key); v && v->get_array().get(out) == simdjson::SUCCESS) {
+  if (v && v->get_array().get(out) == simdjson::SUCCESS) {
     return out;
   }
   return std::nullopt;
 }
 
-std::optional<uint64_t> get_uint(dom::object o, std::string_view key) {
-  const auto v = find(o, key);
+std::optional<uint64_t> uint_of(std::optional<dom::element> v) {
   if (!v) {
     return std::nullopt;
   }
@@ -175,76 +178,18 @@ std::optional<uint64_t> get_uint(dom::object o, std::string_view key) {
   }
 }
 
-namespace {
-
-// Whether two members of `o` share a key; `size` receives the member count.
-bool has_duplicate_keys(dom::object o, size_t& size) {
-  constexpr size_t kInline = 32;
-  std::array<std::string_view, kInline> inline_keys;
-  std::vector<std::string_view> many;
-  size_t n = 0;
-  for (const dom::key_value_pair kv : o) {
-    if (n < kInline) {
-      inline_keys[n] = kv.key;
-    } else {
-      if (many.empty()) {
-        many.assign(inline_keys.begin(), inline_keys.end());
-      }
-      many.push_back(kv.key);
-    }
-    ++n;
-  }
-  size = n;
-  if (n <= kInline) {
-    for (size_t i = 1; i < n; ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (inline_keys[i] == inline_keys[j]) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-  std::sort(many.begin(), many.end());
-  return std::adjacent_find(many.begin(), many.end()) != many.end();
+std::optional<std::string_view> get_string(dom::object o, std::string_view key) {
+  return string_of(find(o, key));
 }
-
-// The value of the member at `position` as Boost.JSON keeps it (its key's last value), or nullopt
-// when an earlier member has the same key.
-std::optional<dom::element> distinct_member(dom::object o, size_t position) {
-  std::string_view key;
-  std::optional<dom::element> value;
-  size_t i = 0;
-  for (const dom::key_value_pair kv : o) {
-    if (i < position) {
-      ++i;
-      continue;
-    }
-    if (i == position) {
-      key = kv.key;
-      value = kv.value;
-      ++i;
-      // Members before `position` are checked below, once the key is known.
-      size_t j = 0;
-      for (const dom::key_value_pair earlier : o) {
-        if (j++ == position) {
-          break;
-        }
-        if (earlier.key == key) {
-          return std::nullopt;
-        }
-      }
-      continue;
-    }
-    if (kv.key == key) {
-      value = kv.value;
-    }
-  }
-  return value;
+std::optional<dom::object> get_object(dom::object o, std::string_view key) {
+  return object_of(find(o, key));
 }
-
-}  // namespace
-
+std::optional<dom::array> get_array(dom::object o, std::string_view key) {
+  return array_of(find(o, key));
+}
+std::optional<uint64_t> get_uint(dom::object o, std::string_view key) {
+  return uint_of(find(o, key));
+}
 std::optional<double> as_number(dom::element v) {
   switch (v.type()) {
     case dom::element_type::DOUBLE:
@@ -258,17 +203,57 @@ std::optional<double> as_number(dom::element v) {
   }
 }
 
-DistinctMembers::DistinctMembers(dom::object o) : object_(o), end_(o.end()) {
-  folded_ = has_duplicate_keys(o, size_);
-}
+struct Members::Large {
+  std::vector<Member> items;
+  std::unordered_map<std::string_view, size_t> index;
+};
 
-void DistinctMembers::iterator::settle_folded() {
-  for (; it_ != members_->end_; ++it_, ++position_) {
-    if (const auto value = distinct_member(members_->object_, position_)) {
-      value_ = *value;
-      return;
+Members::Members(dom::object o) : items_(reinterpret_cast<Member*>(inline_)) {
+  for (const dom::key_value_pair kv : o) {
+    if (large_) {
+      const auto [it, added] = large_->index.try_emplace(kv.key, large_->items.size());
+      if (added) {
+        large_->items.push_back({kv.key, kv.value});
+      } else {
+        large_->items[it->second].value = kv.value;
+      }
+      continue;
+    }
+    Member* same = nullptr;
+    for (Member* m = items_; m != items_ + size_; ++m) {
+      // Most keys differ in length or first byte: memcmp is called for few pairs.
+      if (m->key.size() == kv.key.size() && !kv.key.empty() && m->key[0] == kv.key[0] &&
+          m->key == kv.key) {
+        same = m;
+        break;
+      }
+    }
+    if (same != nullptr) {
+      same->value = kv.value;
+    } else if (size_ < kInline) {
+      std::construct_at(items_ + size_++, Member{kv.key, kv.value});
+    } else {
+      large_ = std::make_unique<Large>();
+      large_->items.assign(items_, items_ + size_);
+      large_->items.push_back({kv.key, kv.value});
+      for (size_t i = 0; i < large_->items.size(); ++i) {
+        large_->index.emplace(large_->items[i].key, i);
+      }
     }
   }
+  if (large_) {
+    items_ = large_->items.data();
+    size_ = large_->items.size();
+  }
+}
+
+Members::~Members() = default;
+
+std::optional<dom::element> Members::find_large(std::string_view key) const {
+  if (const auto it = large_->index.find(key); it != large_->index.end()) {
+    return items_[it->second].value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace heimdall::dialects

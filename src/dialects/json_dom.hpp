@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,8 +19,9 @@
 namespace heimdall::dialects {
 
 /// One parse of untrusted JSON text. The thread's parser and padded copy of the text are reused,
-/// so elements from root() stay valid only while this object lives; a document created while
-/// another is alive on the same thread gets a parser of its own.
+/// so elements from root() stay valid only while this object lives. A thread keeps two, so that a
+/// document can be parsed while another is alive (tool-call arguments inside a body); a third
+/// alive at once gets a parser of its own.
 class JsonDocument {
  public:
   /// `max_depth`: nesting deeper than this is invalid (Boost.JSON counts depth the same way, and
@@ -44,8 +46,59 @@ class JsonDocument {
 /// value, as Boost.JSON's parser does, so kept JSON re-encodes as it did when Boost parsed it.
 boost::json::value to_boost(simdjson::dom::element e);
 
+/// The members of one object, read in one pass over it: each key once, at its first position, with
+/// its last value, as a Boost.JSON object parsed from the same text holds them. Lookups scan this
+/// short list instead of walking the object again: with the last value winning, every lookup walked
+/// the whole object (bench/micro), and a decoder reads several keys of each object.
+///   const Members m(object);
+///   auto text = get_string(m, "text");
+///   for (const auto& [key, value] : m) { … }
+class Members {
+ public:
+  struct Member {
+    std::string_view key;
+    simdjson::dom::element value;
+  };
+
+  explicit Members(simdjson::dom::object o);
+  ~Members();
+  // items_ may point into this object.
+  Members(const Members&) = delete;
+  Members& operator=(const Members&) = delete;
+
+  /// Inline so that a key spelled in the source is compared with a load, not a call to memcmp.
+  std::optional<simdjson::dom::element> find(std::string_view key) const {
+    if (large_) {
+      return find_large(key);
+    }
+    for (const Member& m : *this) {
+      if (m.key.size() == key.size() && std::memcmp(m.key.data(), key.data(), key.size()) == 0) {
+        return m.value;
+      }
+    }
+    return std::nullopt;
+  }
+  const Member* begin() const { return items_; }
+  const Member* end() const { return items_ + size_; }
+  size_t size() const { return size_; }
+
+ private:
+  // Objects the codecs read by key are small; larger ones (extras, arbitrary maps) go to the heap
+  // with a hash index, so a body with many keys costs linear time, not quadratic.
+  static constexpr size_t kInline = 16;
+  struct Large;
+  std::optional<simdjson::dom::element> find_large(std::string_view key) const;
+
+  Member* items_;
+  size_t size_ = 0;
+  std::unique_ptr<Large> large_;
+  // Raw storage: members are constructed as they are read, not all sixteen up front.
+  alignas(Member) std::byte inline_[kInline * sizeof(Member)];
+};
+
 // Member access that tolerates any JSON shape (untrusted input never throws). A duplicated key
-// reads as its last value, as in a Boost.JSON object.
+// reads as its last value, as in a Boost.JSON object. The dom::object forms walk the object once
+// per call; an object read for more than one key is read through Members.
 std::optional<simdjson::dom::element> find(simdjson::dom::object o, std::string_view key);
 std::optional<std::string_view> get_string(simdjson::dom::object o, std::string_view key);
 std::optional<simdjson::dom::object> get_object(simdjson::dom::object o, std::string_view key);
@@ -53,61 +106,29 @@ std::optional<simdjson::dom::array> get_array(simdjson::dom::object o, std::stri
 /// A token count: unsigned integers, negative ones as 0, non-negative doubles truncated.
 std::optional<uint64_t> get_uint(simdjson::dom::object o, std::string_view key);
 
+/// The value of a member as a string, object, array or token count (see get_uint), when it is one.
+std::optional<std::string_view> string_of(std::optional<simdjson::dom::element> v);
+std::optional<simdjson::dom::object> object_of(std::optional<simdjson::dom::element> v);
+std::optional<simdjson::dom::array> array_of(std::optional<simdjson::dom::element> v);
+std::optional<uint64_t> uint_of(std::optional<simdjson::dom::element> v);
+
+inline std::optional<simdjson::dom::element> find(const Members& m, std::string_view key) {
+  return m.find(key);
+}
+inline std::optional<std::string_view> get_string(const Members& m, std::string_view key) {
+  return string_of(m.find(key));
+}
+inline std::optional<simdjson::dom::object> get_object(const Members& m, std::string_view key) {
+  return object_of(m.find(key));
+}
+inline std::optional<simdjson::dom::array> get_array(const Members& m, std::string_view key) {
+  return array_of(m.find(key));
+}
+inline std::optional<uint64_t> get_uint(const Members& m, std::string_view key) {
+  return uint_of(m.find(key));
+}
+
 /// A number of any JSON kind as a double.
 std::optional<double> as_number(simdjson::dom::element v);
-
-/// The members of an object as a Boost.JSON object parsed from the same text holds them: each key
-/// once, at its first position, with its last value. Duplicate keys are valid JSON but rare, so
-/// they are looked for once and folded only when present.
-///   for (const auto [key, value] : DistinctMembers(object)) { … }
-class DistinctMembers {
- public:
-  explicit DistinctMembers(simdjson::dom::object o);
-
-  class iterator {
-   public:
-    std::pair<std::string_view, simdjson::dom::element> operator*() const {
-      return {it_.key(), value_};
-    }
-    iterator& operator++() {
-      ++it_;
-      ++position_;
-      settle();
-      return *this;
-    }
-    bool operator!=(const iterator& other) const { return it_ != other.it_; }
-
-   private:
-    friend class DistinctMembers;
-    iterator(const DistinctMembers& members, simdjson::dom::object::iterator it, size_t position)
-        : members_(&members), it_(it), position_(position) {
-      settle();
-    }
-    // Takes the value of the current member; when keys repeat, first moves past members whose key
-    // came earlier.
-    void settle() {
-      if (members_->folded_) {
-        settle_folded();
-      } else if (it_ != members_->end_) {
-        value_ = it_.value();
-      }
-    }
-    void settle_folded();
-
-    const DistinctMembers* members_;
-    simdjson::dom::object::iterator it_;
-    size_t position_;
-    simdjson::dom::element value_;
-  };
-
-  iterator begin() const { return iterator(*this, object_.begin(), 0); }
-  iterator end() const { return iterator(*this, end_, size_); }
-
- private:
-  simdjson::dom::object object_;
-  simdjson::dom::object::iterator end_;
-  size_t size_ = 0;
-  bool folded_ = false;
-};
 
 }  // namespace heimdall::dialects

@@ -1,7 +1,10 @@
 #include "dialects/json_text.hpp"
 
+#include "dialects/json_dom.hpp"
+
 #include <boost/json/serializer.hpp>
 
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -43,6 +46,18 @@ class Sink {
     p_ += n;
   }
   void put(std::string_view s) { put(s.data(), s.size()); }
+  /// Puts the first `n` (at most N) bytes of `s`, which must have N readable bytes: a copy of a
+  /// constant size is a few moves, a copy of `n` bytes a call to memcpy. Escapes and the short runs
+  /// between them are written this way.
+  template <size_t N>
+  void put_short(const char* s, size_t n) {
+    static_assert(N <= sizeof buf_);
+    if (static_cast<size_t>(std::end(buf_) - p_) < N) {
+      flush();
+    }
+    std::memcpy(p_, s, N);
+    p_ += n;
+  }
 
  private:
   void flush() {
@@ -68,32 +83,99 @@ void put_double(Sink& sink, const boost::json::value& v) {
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// The index of the first byte at or after `from` that needs escaping, or s.size(). Text is mostly
-// plain, so the scan takes sixteen bytes per step where SSE2 exists (every x86-64): a byte-wise
-// loop was half the cost of encoding a request.
-size_t next_to_escape(std::string_view s, size_t from) {
-  size_t i = from;
+// Bit 7 of each byte of the result is set where that byte of `w` needs escaping, and may also be
+// set above such a byte (a borrow), never below one: the lowest set bit is exact.
+constexpr uint64_t kOnes = 0x0101010101010101u;
+uint64_t special_bytes(uint64_t w) {
+  static_assert(std::endian::native == std::endian::little, "the first byte must be the lowest");
+  const auto below = [](uint64_t x, uint64_t n) { return (x - kOnes * n) & ~x & kOnes * 0x80; };
+  return below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
+}
+
+// The first byte of [p, end) that needs escaping, or end. Text is mostly plain, so the scan reads
+// sixteen bytes per step where SSE2 exists (every x86-64) and eight elsewhere: a byte-wise loop was
+// half the cost of encoding a request. The last step reads the block (or word) that ends at `end`,
+// overlapping bytes already found plain, so its lowest hit is still the first: a short string (most
+// are keys and ids) costs one or two reads instead of a loop over its bytes.
+[[gnu::always_inline]] inline const char* next_to_escape(const char* p, const char* end) {
 #if defined(__SSE2__)
-  const __m128i kControlMax = _mm_set1_epi8(0x1F);
-  const __m128i kQuote = _mm_set1_epi8('"');
-  const __m128i kBackslash = _mm_set1_epi8('\\');
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // Unsigned w <= 0x1F exactly when min(w, 0x1F) == w.
-    const __m128i hit =
-        _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, kControlMax), w),
-                     _mm_or_si128(_mm_cmpeq_epi8(w, kQuote), _mm_cmpeq_epi8(w, kBackslash)));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-    if (mask != 0) {
-      return i + static_cast<size_t>(std::countr_zero(mask));
+  if (end - p >= 16) {
+    const __m128i kControlMax = _mm_set1_epi8(0x1F);
+    const __m128i kQuote = _mm_set1_epi8('"');
+    const __m128i kBackslash = _mm_set1_epi8('\\');
+    const auto first_hit = [&](const char* at) -> const char* {
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      // Unsigned w <= 0x1F exactly when min(w, 0x1F) == w.
+      const __m128i hit =
+          _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, kControlMax), w),
+                       _mm_or_si128(_mm_cmpeq_epi8(w, kQuote), _mm_cmpeq_epi8(w, kBackslash)));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      return mask != 0 ? at + std::countr_zero(mask) : nullptr;
+    };
+    for (; end - p > 16; p += 16) {
+      if (const char* hit = first_hit(p)) {
+        return hit;
+      }
     }
+    const char* hit = first_hit(end - 16);
+    return hit != nullptr ? hit : end;
   }
 #endif
-  while (i < s.size() && !needs_escape(static_cast<unsigned char>(s[i]))) {
-    ++i;
+  const auto first_hit = [](const char* at) -> const char* {
+    uint64_t w;
+    std::memcpy(&w, at, sizeof w);
+    const uint64_t mask = special_bytes(w);
+    return mask != 0 ? at + std::countr_zero(mask) / 8 : nullptr;
+  };
+  if (end - p >= 8) {
+    for (; end - p > 8; p += 8) {
+      if (const char* hit = first_hit(p)) {
+        return hit;
+      }
+    }
+    const char* hit = first_hit(end - 8);
+    return hit != nullptr ? hit : end;
   }
-  return i;
+  if (end - p >= 4) {
+    // One word of the first four bytes and the last four, which may overlap.
+    uint32_t head;
+    uint32_t tail;
+    std::memcpy(&head, p, sizeof head);
+    std::memcpy(&tail, end - 4, sizeof tail);
+    const uint64_t mask = special_bytes(head | uint64_t{tail} << 32);
+    if (mask == 0) {
+      return end;
+    }
+    const int at = std::countr_zero(mask) / 8;
+    return at < 4 ? p + at : end - 8 + at;
+  }
+  while (p != end && !needs_escape(static_cast<unsigned char>(*p))) {
+    ++p;
+  }
+  return p;
 }
+
+// What each byte that needs escaping becomes: a two-character escape where JSON has one, else
+// \u00XX with lower-case hex, as Boost.JSON writes them.
+struct Escape {
+  char text[8];  // padded for Sink::put_short
+  unsigned char size;
+};
+constexpr auto kEscapes = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<Escape, '\\' + 1> table{};
+  for (unsigned c = 0; c < 0x20; ++c) {
+    table[c] = {{'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]}, 6};
+  }
+  table['\n'] = {{'\\', 'n'}, 2};
+  table['\r'] = {{'\\', 'r'}, 2};
+  table['\t'] = {{'\\', 't'}, 2};
+  table['\b'] = {{'\\', 'b'}, 2};
+  table['\f'] = {{'\\', 'f'}, 2};
+  table['"'] = {{'\\', '"'}, 2};
+  table['\\'] = {{'\\', '\\'}, 2};
+  return table;
+}();
 
 template <class Integer>
 void put_integer(Sink& sink, Integer n) {
@@ -102,47 +184,50 @@ void put_integer(Sink& sink, Integer n) {
   sink.put(buf, static_cast<size_t>(end - buf));
 }
 
-void put_string(Sink& sink, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
+// Writes the quoted, escaped form of [p, end); `first` is next_to_escape(p, end), which the caller
+// may already know.
+void put_escaped(Sink& sink, const char* p, const char* first, const char* end) {
   sink.put('"');
-  size_t run = 0;  // start of the current run of bytes that need no escaping
-  for (size_t i = next_to_escape(s, 0); i < s.size(); i = next_to_escape(s, run)) {
-    sink.put(s.data() + run, i - run);
-    run = i + 1;
-    const auto c = static_cast<unsigned char>(s[i]);
-    const char* esc = nullptr;
-    switch (c) {
-      case '"':
-        esc = "\\\"";
-        break;
-      case '\\':
-        esc = "\\\\";
-        break;
-      case '\n':
-        esc = "\\n";
-        break;
-      case '\r':
-        esc = "\\r";
-        break;
-      case '\t':
-        esc = "\\t";
-        break;
-      case '\b':
-        esc = "\\b";
-        break;
-      case '\f':
-        esc = "\\f";
-        break;
-      default: {
-        const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        sink.put(u, sizeof u);
-        continue;
-      }
+  for (const char* hit = first; hit != end; hit = next_to_escape(p, end)) {
+    const auto run = static_cast<size_t>(hit - p);
+    if (run <= 16 && end - p >= 16) {
+      sink.put_short<16>(p, run);
+    } else {
+      sink.put(p, run);
     }
-    sink.put(esc, 2);
+    const Escape& e = kEscapes[static_cast<unsigned char>(*hit)];
+    sink.put_short<sizeof e.text>(e.text, e.size);
+    p = hit + 1;
   }
-  sink.put(s.data() + run, s.size() - run);
+  sink.put(p, static_cast<size_t>(end - p));
   sink.put('"');
+}
+
+void put_string(Sink& sink, std::string_view s) {
+  const char* end = s.data() + s.size();
+  put_escaped(sink, s.data(), next_to_escape(s.data(), end), end);
+}
+
+// Writes `items` between `open` and `close`, separated by commas, each with `put_item`.
+template <class Items, class PutItem>
+void put_list(Sink& sink, char open, const Items& items, char close, PutItem put_item) {
+  sink.put(open);
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) {
+      sink.put(',');
+    }
+    first = false;
+    put_item(item);
+  }
+  sink.put(close);
+}
+
+template <class WriteValue>
+void put_member(Sink& sink, std::string_view key, WriteValue write_value) {
+  put_string(sink, key);
+  sink.put(':');
+  write_value();
 }
 
 void put_value(Sink& sink, const boost::json::value& v) {
@@ -169,49 +254,74 @@ void put_value(Sink& sink, const boost::json::value& v) {
     case boost::json::kind::string:
       put_string(sink, v.get_string());
       break;
-    case boost::json::kind::array: {
-      sink.put('[');
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) {
-          sink.put(',');
-        }
-        first = false;
-        put_value(sink, e);
-      }
-      sink.put(']');
+    case boost::json::kind::array:
+      put_list(sink, '[', v.get_array(), ']', [&](const auto& e) { put_value(sink, e); });
+      break;
+    case boost::json::kind::object:
+      put_list(sink, '{', v.get_object(), '}', [&](const auto& kv) {
+        put_member(sink, kv.key(), [&] { put_value(sink, kv.value()); });
+      });
+      break;
+  }
+}
+
+void put_element(Sink& sink, simdjson::dom::element e) {
+  namespace dom = simdjson::dom;
+  switch (e.type()) {
+    case dom::element_type::OBJECT:
+      put_list(sink, '{', Members(e.get_object().value_unsafe()), '}', [&](const auto& m) {
+        put_member(sink, m.key, [&] { put_element(sink, m.value); });
+      });
+      break;
+    case dom::element_type::ARRAY: {
+      const dom::array a = e.get_array().value_unsafe();
+      put_list(sink, '[', a, ']', [&](dom::element v) { put_element(sink, v); });
       break;
     }
-    case boost::json::kind::object: {
-      sink.put('{');
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) {
-          sink.put(',');
-        }
-        first = false;
-        put_string(sink, kv.key());
-        sink.put(':');
-        put_value(sink, kv.value());
-      }
-      sink.put('}');
+    case dom::element_type::STRING:
+      put_string(sink, e.get_string().value_unsafe());
       break;
-    }
+    case dom::element_type::INT64:
+      put_integer(sink, e.get_int64().value_unsafe());
+      break;
+    case dom::element_type::UINT64:
+      put_integer(sink, e.get_uint64().value_unsafe());
+      break;
+    case dom::element_type::DOUBLE:
+      put_double(sink, boost::json::value(e.get_double().value_unsafe()));
+      break;
+    case dom::element_type::BOOL:
+      if (e.get_bool().value_unsafe()) {
+        sink.put("true", 4);
+      } else {
+        sink.put("false", 5);
+      }
+      break;
+    case dom::element_type::NULL_VALUE:
+      sink.put("null", 4);
+      break;
   }
 }
 
 }  // namespace
 
+void append_json_element(std::string& out, const simdjson::dom::element& e) {
+  Sink sink(out);
+  put_element(sink, e);
+}
+
 void append_json_string(std::string& out, std::string_view s) {
+  const char* end = s.data() + s.size();
+  const char* first = next_to_escape(s.data(), end);
   // Most strings (keys, ids, short deltas) need no escaping: three appends beat a Sink's setup.
-  if (next_to_escape(s, 0) == s.size()) {
+  if (first == end) {
     out.push_back('"');
     out.append(s);
     out.push_back('"');
     return;
   }
   Sink sink(out);
-  put_string(sink, s);
+  put_escaped(sink, s.data(), first, end);
 }
 
 void append_json_value(std::string& out, const boost::json::value& v) {

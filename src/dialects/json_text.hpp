@@ -8,7 +8,12 @@
 
 #include <boost/json/value.hpp>
 
+namespace simdjson::dom {
+class element;
+}
+
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -20,6 +25,11 @@ void append_json_string(std::string& out, std::string_view s);
 
 /// Appends `v` as compact JSON, byte for byte what boost::json::serialize(v) returns.
 void append_json_value(std::string& out, const boost::json::value& v);
+
+/// Appends a parsed value as compact JSON, byte for byte what append_json_value(to_boost(e)) writes
+/// (duplicate keys folded the same way), without building the Boost.JSON value: for kept JSON that
+/// encoders only re-emit (tool schemas).
+void append_json_element(std::string& out, const simdjson::dom::element& e);
 
 // Appends JSON to a caller-owned string. Commas are inserted by tracking whether the previous token
 // ended a value; no nesting stack is needed because every container is opened and closed
@@ -59,10 +69,7 @@ class JsonWriter {
   /// and values spelled in the source must not hold a quote, a backslash or a control character.
   template <size_t N>
   void key(const char (&k)[N]) {
-    separate();
-    out_.push_back('"');
-    out_.append(k, N - 1);
-    out_.append("\":", 2);
+    literal(k, true);
     need_comma_ = false;
   }
   void string(std::string_view s) {
@@ -74,10 +81,7 @@ class JsonWriter {
   /// like literal keys, so it must not hold a quote, a backslash or a control character.
   template <size_t N>
   void string(const char (&s)[N]) {
-    separate();
-    out_.push_back('"');
-    out_.append(s, N - 1);
-    out_.push_back('"');
+    literal(s, false);
     need_comma_ = true;
   }
   void uint(uint64_t n);
@@ -125,6 +129,17 @@ class JsonWriter {
     if (need_comma_) {
       out_.push_back(',');
     }
+  }
+  // Writes `,"s"` (the comma when one is due, a colon after a key) in one append: each append is
+  // an out-of-line call, and literal keys and values are most of a writer's calls.
+  template <size_t N>
+  void literal(const char (&s)[N], bool colon) {
+    char text[N + 3] = {',', '"'};
+    std::memcpy(text + 2, s, N - 1);
+    text[N + 1] = '"';
+    text[N + 2] = ':';
+    const size_t skip = need_comma_ ? 0 : 1;
+    out_.append(text + skip, sizeof text - skip - (colon ? 0 : 1));
   }
   std::string& out_;
   bool need_comma_ = false;

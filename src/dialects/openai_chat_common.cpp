@@ -90,22 +90,34 @@ std::string restore_tool_name(std::string_view name, const TranslationContext& c
   return std::string(name);
 }
 
-bool parse_arguments(std::string_view arguments, json::value& input) {
+bool parse_arguments(std::string_view arguments, std::string& input) {
+  input = "{}";
   if (arguments.empty()) {
     // No arguments at all is how OpenAI says "no parameters": {} is the faithful reading, not an
     // error.
-    input = json::object{};
     return true;
   }
-  // Parsed straight into the default resource, where `input` lives, so the result is moved in
-  // rather than copied node by node out of an arena.
+  {
+    // Boost.JSON's default nesting limit, which this function had when it parsed with Boost.
+    constexpr size_t kMaxDepth = 32;
+    const JsonDocument doc(arguments, kMaxDepth);
+    if (doc.root()) {
+      if (!doc.root()->is_object()) {
+        return false;
+      }
+      input.clear();
+      append_json_element(input, *doc.root());
+      return true;
+    }
+  }
+  // simdjson refuses numbers beyond the int64/uint64/double ranges, which Boost.JSON reads.
   boost::system::error_code ec;
-  json::value parsed = json::parse(arguments, ec);
+  const json::value parsed = json::parse(arguments, ec);
   if (ec || !parsed.is_object()) {
-    input = json::object{};
     return false;
   }
-  input = std::move(parsed);
+  input.clear();
+  append_json_value(input, parsed);
   return true;
 }
 
@@ -146,7 +158,8 @@ std::string_view finish_reason_from_stop(std::optional<schema::StopReason> stop)
   return "stop";
 }
 
-schema::Usage usage_from_openai(simdjson::dom::object usage) {
+schema::Usage usage_from_openai(simdjson::dom::object usage_object) {
+  const Members usage(usage_object);
   schema::Usage u;
   uint64_t prompt = get_uint(usage, "prompt_tokens").value_or(0);
   uint64_t cached = 0;

@@ -68,9 +68,9 @@ std::string openai_tool_name(const std::string& name, TranslationContext& ctx);
 // The caller's original name for a name the upstream returned (identity when it was not rewritten).
 std::string restore_tool_name(std::string_view name, const TranslationContext& ctx);
 
-// Tool-call arguments (a JSON text) → the tool_use input object. Invalid JSON or a non-object gives
-// {} (§6.2: input is never a string) and returns false so the caller can note it.
-bool parse_arguments(std::string_view arguments, boost::json::value& input);
+// Tool-call arguments (a JSON text) → the tool_use input object, as compact text. Invalid JSON or a
+// non-object gives {} (§6.2: input is never a string) and returns false so the caller can note it.
+bool parse_arguments(std::string_view arguments, std::string& input);
 
 // §6.2 finish_reason table; `has_tool_calls` turns "stop" into ToolUse (some providers say stop).
 schema::StopReason stop_reason_from_finish(std::string_view finish_reason, bool has_tool_calls);

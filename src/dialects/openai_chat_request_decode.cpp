@@ -43,27 +43,49 @@ std::string_view kind_name(dom::element v) {
   return "an unknown type";
 }
 
-Error invalid_type(std::string_view param, std::string_view expected, dom::element got) {
+// A parameter's name in an error (`messages[3].content[1]`), spelled only when an error names it:
+// building the name of every message and part up front was a good part of a decode.
+struct Param {
+  // A top-level name reads as a Param (`missing("model")`).
+  Param(std::string_view root, std::optional<size_t> i = std::nullopt) : name(root), index(i) {}
+  Param(const char* root) : name(root) {}
+  Param(const Param* p, std::string_view n, std::optional<size_t> i)
+      : parent(p), name(n), index(i) {}
+
+  const Param* parent = nullptr;
+  std::string_view name;        // after a dot, or first; may be empty
+  std::optional<size_t> index;  // then `[index]`
+
+  // The returned Param refers to this one: use it within the full expression or while this lives.
+  Param at(size_t i) const { return {this, {}, i}; }
+  Param child(std::string_view n) const { return {this, n, std::nullopt}; }
+  std::string str() const {
+    std::string out = parent != nullptr ? parent->str() : std::string();
+    if (!name.empty()) {
+      if (!out.empty()) {
+        out.push_back('.');
+      }
+      out.append(name);
+    }
+    if (index) {
+      out.append("[").append(std::to_string(*index)).append("]");
+    }
+    return out;
+  }
+};
+
+Error invalid_type(const Param& param, std::string_view expected, dom::element got) {
   std::string m = "Invalid type for '";
-  m.append(param).append("': expected ").append(expected).append(", but got ");
+  m.append(param.str()).append("': expected ").append(expected).append(", but got ");
   m.append(kind_name(got)).append(" instead.");
   return Error::invalid(std::move(m));
 }
 
-Error missing(std::string_view param) {
-  return Error::invalid("Missing required parameter: '" + std::string(param) + "'.");
+Error missing(const Param& param) {
+  return Error::invalid("Missing required parameter: '" + param.str() + "'.");
 }
 
-// Parameter names such as `messages[3].content[1]` are built only when an error names one.
-std::string indexed(std::string_view param, size_t i) {
-  std::string out(param);
-  out.push_back('[');
-  out.append(std::to_string(i));
-  out.push_back(']');
-  return out;
-}
-
-std::optional<schema::CacheControl> decode_cache_control(dom::object part) {
+std::optional<schema::CacheControl> decode_cache_control(const Members& part) {
   const auto cc = get_object(part, "cache_control");
   if (!cc) {
     return std::nullopt;
@@ -103,20 +125,22 @@ schema::MediaSource source_from_url(std::string_view url) {
 // One element of a user/system/tool `content` array, decoded into `b` (a fresh block already in
 // its vector: blocks are large, so they are built in place); `param` names it in errors (e.g.
 // `messages[2].content`, element `i`).
-std::optional<Error> decode_part(dom::element part_value, std::string_view param, size_t i,
+std::optional<Error> decode_part(dom::element part_value, const Param& param, size_t i,
                                  ContentBlock& b) {
-  dom::object part;
-  if (part_value.get_object().get(part) != simdjson::SUCCESS) {
-    return invalid_type(indexed(param, i), "an object", part_value);
+  const Param at = param.at(i);
+  dom::object part_object;
+  if (part_value.get_object().get(part_object) != simdjson::SUCCESS) {
+    return invalid_type(at, "an object", part_value);
   }
+  const Members part(part_object);
   auto type = get_string(part, "type");
   if (!type) {
-    return missing(indexed(param, i) + ".type");
+    return missing(at.child("type"));
   }
   if (*type == "text") {
     auto text = get_string(part, "text");
     if (!text) {
-      return missing(indexed(param, i) + ".text");
+      return missing(at.child("text"));
     }
     b.type = BlockType::Text;
     b.text = std::string(*text);
@@ -124,7 +148,7 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
     const auto image = get_object(part, "image_url");
     auto url = image ? get_string(*image, "url") : std::nullopt;
     if (!url) {
-      return missing(indexed(param, i) + ".image_url.url");
+      return missing(at.child("image_url.url"));
     }
     b.type = BlockType::Image;
     b.source = source_from_url(*url);
@@ -134,7 +158,7 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
   } else if (*type == "file") {
     const auto file = get_object(part, "file");
     if (!file) {
-      return missing(indexed(param, i) + ".file");
+      return missing(at.child("file"));
     }
     b.type = BlockType::Document;
     if (auto data = get_string(*file, "file_data")) {
@@ -146,7 +170,7 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
       b.source.kind = schema::MediaSource::Kind::File;
       b.source.file_id = std::string(*id);
     } else {
-      return missing(indexed(param, i) + ".file.file_data");
+      return missing(at.child("file.file_data"));
     }
     if (const auto filename = find(*file, "filename")) {
       b.extra.emplace("filename", to_boost(*filename));
@@ -163,18 +187,22 @@ std::optional<Error> decode_part(dom::element part_value, std::string_view param
 
 // A `content` that is a string or an array of parts, appended to `blocks`. `allow_refusal`:
 // assistant parts may be {type:"refusal"}, which the canonical model carries as text.
-std::optional<Error> decode_content(dom::element content, std::string_view param,
-                                    bool allow_refusal, std::vector<ContentBlock>& blocks) {
+std::optional<Error> decode_content(dom::element content, const Param& param, bool allow_refusal,
+                                    std::vector<ContentBlock>& blocks) {
   std::string_view text;
   if (content.get_string().get(text) == simdjson::SUCCESS) {
-    blocks.push_back(ContentBlock::make_text(std::string(text)));
+    schema::append_text(blocks, text);
     return std::nullopt;
   }
   dom::array parts;
   if (content.get_array().get(parts) != simdjson::SUCCESS) {
     return invalid_type(param, "one of a string or array of objects", content);
   }
-  blocks.reserve(blocks.size() + parts.size());
+  // A tool turn appends several contents to one vector: reserving each time would reallocate (and
+  // move every block) once per content.
+  if (blocks.capacity() < blocks.size() + parts.size()) {
+    blocks.reserve(std::max(blocks.size() + parts.size(), 2 * blocks.capacity()));
+  }
   size_t i = 0;
   for (const dom::element part : parts) {
     dom::object o;
@@ -195,9 +223,12 @@ std::optional<Error> decode_content(dom::element content, std::string_view param
   return std::nullopt;
 }
 
-Result<Message> decode_assistant(dom::object m, std::string_view param) {
+Result<Message> decode_assistant(const Members& m, const Param& param) {
   Message out;
   out.role = Role::Assistant;
+  // Reasoning, text, refusal and the calls: blocks are large, growing the vector moves them.
+  const auto call_list = get_array(m, "tool_calls");
+  out.content.reserve(3 + (call_list ? call_list->size() : 0));
   // Reasoning text of DeepSeek-style upstreams comes back in history: it leads the turn (§6.2).
   for (std::string_view key : {"reasoning_content", "reasoning"}) {
     auto reasoning = get_string(m, key);
@@ -211,7 +242,7 @@ Result<Message> decode_assistant(dom::object m, std::string_view param) {
   }
   if (const auto content = find(m, "content"); content && !content->is_null()) {
     const size_t first = out.content.size();
-    if (auto err = decode_content(*content, std::string(param) + ".content",
+    if (auto err = decode_content(*content, param.child("content"),
                                   /*allow_refusal=*/true, out.content)) {
       return *err;
     }
@@ -226,31 +257,32 @@ Result<Message> decode_assistant(dom::object m, std::string_view param) {
     out.content_is_string = true;
   }
   if (auto refusal = get_string(m, "refusal"); refusal && !refusal->empty()) {
-    out.content.push_back(ContentBlock::make_text(std::string(*refusal)));
+    schema::append_text(out.content, *refusal);
   }
   if (const auto calls = find(m, "tool_calls"); calls && !calls->is_null()) {
     dom::array arr;
     if (calls->get_array().get(arr) != simdjson::SUCCESS) {
-      return invalid_type(std::string(param) + ".tool_calls", "an array", *calls);
+      return invalid_type(param.child("tool_calls"), "an array", *calls);
     }
     size_t i = 0;
     for (const dom::element call_value : arr) {
-      const std::string_view calls_param = "tool_calls";
-      dom::object call;
-      if (call_value.get_object().get(call) != simdjson::SUCCESS) {
-        return invalid_type(std::string(param) + "." + indexed(calls_param, i), "an object",
-                            call_value);
+      dom::object call_object;
+      if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {
+        return invalid_type(param.child("tool_calls").at(i), "an object", call_value);
       }
+      const Members call(call_object);
       auto id = get_string(call, "id");
-      const auto fn = get_object(call, "function");
+      const auto fn_object = get_object(call, "function");
+      const std::optional<Members> fn =
+          fn_object ? std::optional<Members>(std::in_place, *fn_object) : std::nullopt;
       auto name = fn ? get_string(*fn, "name") : std::nullopt;
       if (!id) {
-        return missing(std::string(param) + "." + indexed(calls_param, i) + ".id");
+        return missing(param.child("tool_calls").at(i).child("id"));
       }
       if (!name) {
-        return missing(std::string(param) + "." + indexed(calls_param, i) + ".function.name");
+        return missing(param.child("tool_calls").at(i).child("function.name"));
       }
-      ContentBlock b;
+      ContentBlock& b = out.content.emplace_back();
       b.type = BlockType::ToolUse;
       b.id = std::string(*id);
       b.name = std::string(*name);
@@ -259,33 +291,32 @@ Result<Message> decode_assistant(dom::object m, std::string_view param) {
         // Kept as {} for other dialects; the original text is replayed verbatim to this one.
         b.extra.emplace("invalid_arguments", arguments);
       }
-      out.content.push_back(std::move(b));
       ++i;
     }
   }
   return out;
 }
 
-Result<ContentBlock> decode_tool_message(dom::object m, std::string_view param) {
+// Decodes into `b`, a fresh block already in its vector (see decode_part).
+std::optional<Error> decode_tool_message(const Members& m, const Param& param, ContentBlock& b) {
   auto id = get_string(m, "tool_call_id");
   if (!id) {
-    return missing(std::string(param) + ".tool_call_id");
+    return missing(param.child("tool_call_id"));
   }
-  ContentBlock b;
   b.type = BlockType::ToolResult;
   b.tool_use_id = std::string(*id);
   const auto content = find(m, "content");
   if (!content || content->is_null()) {
     b.content_is_string = true;
-    b.content.push_back(ContentBlock::make_text(""));
-    return b;
+    schema::append_text(b.content, "");
+    return std::nullopt;
   }
-  if (auto err = decode_content(*content, std::string(param) + ".content",
+  if (auto err = decode_content(*content, param.child("content"),
                                 /*allow_refusal=*/false, b.content)) {
     return *err;
   }
   b.content_is_string = content->is_string();
-  return b;
+  return std::nullopt;
 }
 
 std::optional<Error> decode_messages(dom::array messages, schema::CanonicalRequest& r) {
@@ -297,39 +328,40 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
   r.messages.reserve(messages.size());
   size_t i = 0;
   for (const dom::element message : messages) {
-    const std::string param = indexed("messages", i++);
-    dom::object m;
-    if (message.get_object().get(m) != simdjson::SUCCESS) {
+    const Param param("messages", i++);
+    dom::object message_object;
+    if (message.get_object().get(message_object) != simdjson::SUCCESS) {
       return invalid_type(param, "an object", message);
     }
+    const Members m(message_object);
     auto role = get_string(m, "role");
     if (!role) {
-      return missing(param + ".role");
+      return missing(param.child("role"));
     }
     const auto content = find(m, "content");
     if (*role == "system" || *role == "developer") {
       if (!content || content->is_null()) {
-        return missing(param + ".content");
+        return missing(param.child("content"));
       }
-      if (auto err = decode_content(*content, param + ".content", false, r.system)) {
+      if (auto err = decode_content(*content, param.child("content"), false, r.system)) {
         return err;
       }
       ++system_messages;
       system_all_strings = system_all_strings && content->is_string();
     } else if (*role == "user") {
       if (!content || content->is_null()) {
-        return missing(param + ".content");
+        return missing(param.child("content"));
       }
       if (in_tool_turn) {
-        if (auto err =
-                decode_content(*content, param + ".content", false, r.messages.back().content)) {
+        if (auto err = decode_content(*content, param.child("content"), false,
+                                      r.messages.back().content)) {
           return err;
         }
         in_tool_turn = false;
       } else {
         Message msg;
         msg.role = Role::User;
-        if (auto err = decode_content(*content, param + ".content", false, msg.content)) {
+        if (auto err = decode_content(*content, param.child("content"), false, msg.content)) {
           return err;
         }
         msg.content_is_string = content->is_string();
@@ -343,17 +375,13 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
       r.messages.push_back(std::move(*msg));
       in_tool_turn = false;
     } else if (*role == "tool") {
-      auto block = decode_tool_message(m, param);
-      if (!block) {
-        return block.error();
-      }
       if (!in_tool_turn) {
-        Message msg;
-        msg.role = Role::User;
-        r.messages.push_back(std::move(msg));
+        r.messages.emplace_back().role = Role::User;
         in_tool_turn = true;
       }
-      r.messages.back().content.push_back(std::move(*block));
+      if (auto err = decode_tool_message(m, param, r.messages.back().content.emplace_back())) {
+        return err;
+      }
     } else {
       return Error::invalid("Invalid value: '" + std::string(*role) +
                             "'. Supported values are: 'system', 'assistant', 'user', 'tool', and "
@@ -369,35 +397,40 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
   size_t i = 0;
   for (const dom::element tool_value : tools) {
     const size_t index = i++;
-    dom::object t;
-    if (tool_value.get_object().get(t) != simdjson::SUCCESS) {
-      return invalid_type(indexed("tools", index), "an object", tool_value);
+    dom::object tool_object;
+    if (tool_value.get_object().get(tool_object) != simdjson::SUCCESS) {
+      return invalid_type(Param("tools", index), "an object", tool_value);
     }
+    const Members t(tool_object);
     auto type = get_string(t, "type").value_or("function");
     if (type != "function") {
       // Custom (free-text) tools and future kinds have no canonical form; they are dropped here
       // rather than sent as something they are not.
       continue;
     }
-    const auto fn = get_object(t, "function");
-    if (!fn) {
-      return missing(indexed("tools", index) + ".function");
+    const auto fn_object = get_object(t, "function");
+    if (!fn_object) {
+      return missing(Param("tools", index).child("function"));
     }
-    auto name = get_string(*fn, "name");
+    const Members fn(*fn_object);
+    auto name = get_string(fn, "name");
     if (!name) {
-      return missing(indexed("tools", index) + ".function.name");
+      return missing(Param("tools", index).child("function.name"));
     }
     schema::Tool& tool = r.tools.emplace_back();
     tool.name = std::string(*name);
-    tool.description = std::string(get_string(*fn, "description").value_or(""));
-    if (const auto params = find(*fn, "parameters"); params && params->is_object()) {
-      tool.input_schema = to_boost(*params);
+    tool.description = std::string(get_string(fn, "description").value_or(""));
+    if (const auto params = find(fn, "parameters"); params && params->is_object()) {
+      tool.input_schema.clear();
+      append_json_element(tool.input_schema, *params);
+      tool.input_schema_has_type = find(params->get_object().value_unsafe(), "type").has_value();
     } else {
       // OpenAI allows a function without parameters; Anthropic requires a schema.
-      tool.input_schema = json::object{{"type", "object"}, {"properties", json::object{}}};
+      tool.input_schema = R"({"type":"object","properties":{}})";
+      tool.input_schema_has_type = true;
     }
     bool strict = false;
-    if (const auto s = find(*fn, "strict"); s && s->get_bool().get(strict) == simdjson::SUCCESS) {
+    if (const auto s = find(fn, "strict"); s && s->get_bool().get(strict) == simdjson::SUCCESS) {
       tool.strict = strict;
     }
   }
@@ -467,7 +500,7 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
   r.origin = schema::Dialect::OpenAiChat;
   bool have_messages = false;
 
-  for (const auto [key, v] : DistinctMembers(o)) {
+  for (const auto [key, v] : Members(o)) {
     if (key == "model") {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {

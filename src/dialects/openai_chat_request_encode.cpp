@@ -2,6 +2,7 @@
 // Deliberate losses (no OpenAI equivalent): cache_control, top_k, thinking signatures and redacted
 // thinking, server tools (web_search_*, web_fetch_*, code_execution_* …), citations.
 #include "dialects/openai_chat_internal.hpp"
+#include "dialects/encoded_size.hpp"
 
 #include <array>
 #include <optional>
@@ -432,9 +433,7 @@ class Encoder {
     if (raw != nullptr && raw->is_string() && from_openai()) {
       w_.value(*raw);
     } else {
-      scratch_.clear();
-      append_json_value(scratch_, b.input);
-      w_.string(scratch_);
+      w_.string(b.input);
     }
     w_.end_object();
     w_.end_object();
@@ -538,7 +537,7 @@ class Encoder {
       }
       w_.key("parameters");
       if (custom) {
-        w_.value(t.input_schema);
+        w_.raw_json(t.input_schema);
       } else {
         w_.raw_json(schema);
       }
@@ -638,40 +637,16 @@ class Encoder {
   // Top-level keys written so far; body() writes at most 16.
   std::array<std::string_view, 16> written_{};
   size_t written_count_ = 0;
-  // Reused across turns: the image parts of a user turn's tool results, its other blocks, and a
-  // tool call's serialised arguments.
+  // Reused across turns: the image parts of a user turn's tool results and its other blocks.
   std::vector<const ContentBlock*> images_;
   std::vector<const ContentBlock*> rest_;
-  std::string scratch_;
 };
-
-// Bytes of JSON text the request's strings and kept JSON will take at least, so the body is
-// allocated once in the common case.
-size_t size_hint(const schema::CanonicalRequest& request) {
-  size_t n = 512 + request.model.size();
-  for (const ContentBlock& b : request.system) {
-    n += b.text.size() + 32;
-  }
-  for (const schema::Message& m : request.messages) {
-    n += 32;
-    for (const ContentBlock& b : m.content) {
-      n += b.text.size() + b.source.data.size() + 64;
-      for (const ContentBlock& inner : b.content) {
-        n += inner.text.size() + inner.source.data.size() + 32;
-      }
-    }
-  }
-  for (const schema::Tool& t : request.tools) {
-    n += t.name.size() + t.description.size() + 256;
-  }
-  return n + n / 8;
-}
 
 }  // namespace
 
 std::string encode_request(const schema::CanonicalRequest& request, TranslationContext& ctx) {
   std::string out;
-  out.reserve(size_hint(request));
+  out.reserve(encoded_size_hint(request));
   Encoder(request, ctx, out).body();
   return out;
 }

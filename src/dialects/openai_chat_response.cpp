@@ -1,5 +1,6 @@
 // OpenAI chat.completion body ↔ canonical response (anthropic.md §6.2 and its reverse for OpenAI
 // callers of other providers).
+#include "dialects/encoded_size.hpp"
 #include "dialects/openai_chat_internal.hpp"
 
 #include <chrono>
@@ -33,10 +34,11 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
   constexpr size_t kMaxDepth = 32;
   const JsonDocument doc(body, kMaxDepth);
-  dom::object o;
-  if (!doc.root() || doc.root()->get_object().get(o) != simdjson::SUCCESS) {
+  dom::object root;
+  if (!doc.root() || doc.root()->get_object().get(root) != simdjson::SUCCESS) {
     return Error::make(schema::ErrorCode::BadGateway, "upstream returned an invalid JSON response");
   }
+  const Members o(root);
   if (const auto err = find(o, "error"); err && !err->is_null()) {
     // Some OpenAI-compatible servers answer 200 with an error body.
     return decode_error(502, body);
@@ -55,17 +57,23 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   }
 
   const auto choices = get_array(o, "choices");
-  dom::object choice;
+  dom::object choice_object;
   const bool has_choice = choices && choices->begin() != choices->end() &&
-                          (*choices->begin()).get_object().get(choice) == simdjson::SUCCESS;
-  const auto message = has_choice ? get_object(choice, "message") : std::nullopt;
-  if (!message) {
+                          (*choices->begin()).get_object().get(choice_object) == simdjson::SUCCESS;
+  const std::optional<Members> choice =
+      has_choice ? std::optional<Members>(std::in_place, choice_object) : std::nullopt;
+  const auto message_object = choice ? get_object(*choice, "message") : std::nullopt;
+  if (!message_object) {
     return Error::make(schema::ErrorCode::BadGateway, "upstream response has no choices");
   }
+  const Members message(*message_object);
 
+  const auto calls = get_array(message, "tool_calls");
+  // Reasoning, text, refusal and the calls: blocks are large, growing the vector moves them.
+  r.content.reserve(3 + (calls ? calls->size() : 0));
   // §6.2: reasoning first (unsigned: no OpenAI model signs it), then text, then tool calls.
   for (std::string_view key : {"reasoning_content", "reasoning"}) {
-    auto reasoning = get_string(*message, key);
+    auto reasoning = get_string(message, key);
     if (reasoning && !reasoning->empty()) {
       ContentBlock& b = r.content.emplace_back();
       b.type = BlockType::Thinking;
@@ -73,37 +81,39 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
       break;
     }
   }
-  if (auto content = get_string(*message, "content"); content && !content->empty()) {
-    r.content.push_back(ContentBlock::make_text(std::string(*content)));
+  if (auto content = get_string(message, "content"); content && !content->empty()) {
+    schema::append_text(r.content, *content);
   }
   bool refused = false;
-  if (auto refusal = get_string(*message, "refusal"); refusal && !refusal->empty()) {
-    r.content.push_back(ContentBlock::make_text(std::string(*refusal)));
+  if (auto refusal = get_string(message, "refusal"); refusal && !refusal->empty()) {
+    schema::append_text(r.content, *refusal);
     refused = true;
   }
   bool has_tool_calls = false;
-  if (const auto calls = get_array(*message, "tool_calls")) {
+  if (calls) {
     for (const dom::element call_value : *calls) {
-      dom::object call;
-      if (call_value.get_object().get(call) != simdjson::SUCCESS) {
+      dom::object call_object;
+      if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {
         continue;
       }
-      const auto fn = get_object(call, "function");
-      if (!fn) {
+      const Members call(call_object);
+      const auto fn_object = get_object(call, "function");
+      if (!fn_object) {
         continue;
       }
+      const Members fn(*fn_object);
       ContentBlock& b = r.content.emplace_back();
       b.type = BlockType::ToolUse;
       b.id = std::string(get_string(call, "id").value_or(""));
-      b.name = restore_tool_name(get_string(*fn, "name").value_or(""), ctx);
-      auto arguments = get_string(*fn, "arguments").value_or("");
+      b.name = restore_tool_name(get_string(fn, "name").value_or(""), ctx);
+      auto arguments = get_string(fn, "arguments").value_or("");
       if (!parse_arguments(arguments, b.input)) {
         b.extra.emplace("invalid_arguments", arguments);
       }
       has_tool_calls = true;
     }
   }
-  auto finish = get_string(choice, "finish_reason").value_or("");
+  auto finish = get_string(*choice, "finish_reason").value_or("");
   r.stop_reason =
       refused ? schema::StopReason::Refusal : stop_reason_from_finish(finish, has_tool_calls);
   return r;
@@ -111,13 +121,8 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
 
 std::string encode_response(const schema::CanonicalResponse& response) {
   const AssistantContent c = assistant_content(response.content);
-  size_t size = 512 + response.model.size();
-  for (const ContentBlock& b : response.content) {
-    size += b.text.size() + (b.type == BlockType::ToolUse ? 128 : 0);
-  }
-
   std::string body;
-  body.reserve(size + size / 8);
+  body.reserve(encoded_size_hint(response));
   JsonWriter w(body);
   w.begin_object();
   w.field("id", openai_id_from_message(response.id));
@@ -152,7 +157,6 @@ std::string encode_response(const schema::CanonicalResponse& response) {
   if (c.has_calls) {
     w.key("tool_calls");
     w.begin_array();
-    std::string arguments;
     for (const ContentBlock& b : response.content) {
       if (b.type != BlockType::ToolUse) {
         continue;
@@ -163,9 +167,7 @@ std::string encode_response(const schema::CanonicalResponse& response) {
       w.key("function");
       w.begin_object();
       w.field("name", b.name);
-      arguments.clear();
-      append_json_value(arguments, b.input);
-      w.field("arguments", arguments);
+      w.field("arguments", b.input);
       w.end_object();
       w.end_object();
     }

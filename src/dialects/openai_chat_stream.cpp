@@ -72,7 +72,7 @@ class ChatStreamDecoder final : public StreamDecoder {
   };
 
   // `chunk`: the first chunk, or nullopt when the stream ended before any.
-  void start(std::optional<simdjson::dom::object> chunk, std::vector<StreamEvent>& out);
+  void start(const Members* chunk, std::vector<StreamEvent>& out);
   void start_block(BlockType type, std::vector<StreamEvent>& out);
   void delta(schema::DeltaType type, std::string_view text, std::vector<StreamEvent>& out);
   void stop_block(std::vector<StreamEvent>& out);
@@ -99,8 +99,7 @@ class ChatStreamDecoder final : public StreamDecoder {
   schema::Usage usage_;
 };
 
-void ChatStreamDecoder::start(std::optional<simdjson::dom::object> chunk,
-                              std::vector<StreamEvent>& out) {
+void ChatStreamDecoder::start(const Members* chunk, std::vector<StreamEvent>& out) {
   started_ = true;
   StreamEvent e;
   e.type = StreamEventType::MessageStart;
@@ -309,7 +308,7 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
   if (data == "[DONE]") {
     // §6.3 step 6: [DONE] ends the stream whether or not a usage chunk came.
     if (!started_) {
-      start(std::nullopt, out);
+      start(nullptr, out);
     }
     finalize(out);
     return;
@@ -318,52 +317,58 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
   // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
   constexpr size_t kMaxDepth = 32;
   const JsonDocument doc(data, kMaxDepth);
-  simdjson::dom::object chunk;
-  if (!doc.root() || doc.root()->get_object().get(chunk) != simdjson::SUCCESS) {
+  simdjson::dom::object chunk_object;
+  if (!doc.root() || doc.root()->get_object().get(chunk_object) != simdjson::SUCCESS) {
     fail(
         schema::Error::make(schema::ErrorCode::BadGateway, "upstream sent an invalid stream chunk"),
         out);
     return;
   }
+  const Members chunk(chunk_object);
   if (const auto err = find(chunk, "error"); err && !err->is_null()) {
     // §6.3 step 8. The status is not known mid-stream; the error's own type decides the code.
     fail(decode_error(0, data), out);
     return;
   }
   if (!started_) {
-    start(chunk, out);
+    start(&chunk, out);
   }
 
   if (const auto choices = get_array(chunk, "choices")) {
     for (const simdjson::dom::element choice_value : *choices) {
-      simdjson::dom::object choice;
-      if (choice_value.get_object().get(choice) != simdjson::SUCCESS) {
+      simdjson::dom::object choice_object;
+      if (choice_value.get_object().get(choice_object) != simdjson::SUCCESS) {
         continue;
       }
+      const Members choice(choice_object);
       if (get_uint(choice, "index").value_or(0) != 0) {
         continue;  // n > 1: only the first choice has a canonical form
       }
-      if (const auto d = get_object(choice, "delta")) {
+      if (const auto delta_object = get_object(choice, "delta")) {
+        const Members d(*delta_object);
         for (std::string_view key : {"reasoning_content", "reasoning"}) {
-          if (auto reasoning = get_string(*d, key)) {
+          if (auto reasoning = get_string(d, key)) {
             text(BlockType::Thinking, *reasoning, out);
             break;
           }
         }
-        if (auto content = get_string(*d, "content")) {
+        if (auto content = get_string(d, "content")) {
           text(BlockType::Text, *content, out);
         }
-        if (auto refusal = get_string(*d, "refusal"); refusal && !refusal->empty()) {
+        if (auto refusal = get_string(d, "refusal"); refusal && !refusal->empty()) {
           refused_ = true;
           text(BlockType::Text, *refusal, out);
         }
-        if (const auto calls = get_array(*d, "tool_calls")) {
+        if (const auto calls = get_array(d, "tool_calls")) {
           for (const simdjson::dom::element call_value : *calls) {
-            simdjson::dom::object call;
-            if (call_value.get_object().get(call) != simdjson::SUCCESS) {
+            simdjson::dom::object call_object;
+            if (call_value.get_object().get(call_object) != simdjson::SUCCESS) {
               continue;
             }
-            const auto fn = get_object(call, "function");
+            const Members call(call_object);
+            const auto fn_object = get_object(call, "function");
+            const std::optional<Members> fn =
+                fn_object ? std::optional<Members>(std::in_place, *fn_object) : std::nullopt;
             std::optional<int64_t> index;
             if (auto n = get_uint(call, "index")) {
               index = static_cast<int64_t>(*n);
@@ -372,7 +377,7 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
                           fn ? get_string(*fn, "name").value_or("") : "",
                           fn ? get_string(*fn, "arguments").value_or("") : "", out);
           }
-        } else if (const auto fc = get_object(*d, "function_call")) {
+        } else if (const auto fc = get_object(d, "function_call")) {
           // Legacy function calling: one call, streamed like tool call 0.
           tool_fragment(0, "", get_string(*fc, "name").value_or(""),
                         get_string(*fc, "arguments").value_or(""), out);

@@ -1,6 +1,6 @@
 // Content blocks of the canonical model: the superset of what the dialects carry, shaped after
-// Anthropic's typed blocks because they lose the least (thinking signatures, cache points, citations).
-// Used by requests, responses and stream events alike.
+// Anthropic's typed blocks because they lose the least (thinking signatures, cache points,
+// citations). Used by requests, responses and stream events alike.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace heimdall::schema {
@@ -35,8 +36,8 @@ enum class BlockType {
   ToolResult,
   Thinking,
   RedactedThinking,
-  // A block only one dialect knows (server tool results, search_result, …). `raw` holds it verbatim so
-  // the same dialect can replay it; other dialects drop it deliberately.
+  // A block only one dialect knows (server tool results, search_result, …). `raw` holds it verbatim
+  // so the same dialect can replay it; other dialects drop it deliberately.
   Opaque,
 };
 
@@ -55,10 +56,12 @@ struct ContentBlock {
   std::optional<std::string> title;    // Document
   std::optional<std::string> context;  // Document
 
-  // ToolUse: id, name and the input object.
+  // ToolUse: id, name and the input, a JSON object as compact text (as boost::json::serialize
+  // writes it): encoders only re-emit it, and a Boost.JSON value cost more to build, move and
+  // destroy than the rest of the block.
   std::string id;
   std::string name;
-  boost::json::value input = boost::json::object{};
+  std::string input = "{}";
 
   // ToolResult: which tool_use it answers, its content (text/image blocks) and whether it failed.
   std::string tool_use_id;
@@ -79,5 +82,13 @@ struct ContentBlock {
     return b;
   }
 };
+
+/// Appends a text block built in place: a block is large, and moving one into a vector costs more
+/// than copying a short text.
+inline ContentBlock& append_text(std::vector<ContentBlock>& blocks, std::string_view text) {
+  ContentBlock& b = blocks.emplace_back();
+  b.text = text;
+  return b;
+}
 
 }  // namespace heimdall::schema

@@ -26,7 +26,12 @@ struct Message {
 struct Tool {
   std::string name;
   std::string description;
-  boost::json::value input_schema = boost::json::object{};
+  // A JSON object as compact text (as boost::json::serialize writes it): encoders only re-emit the
+  // schema, and building it as a Boost.JSON value cost more than the rest of the tool.
+  std::string input_schema = "{}";
+  // Whether input_schema has a top-level "type" member: Anthropic requires one, OpenAI functions
+  // may omit it.
+  bool input_schema_has_type = false;
   // "custom" (or empty) for caller-defined tools; a dated Anthropic type ("bash_20250124",
   // "web_search_20250305", …) for Anthropic-defined ones, which have no input_schema on the wire.
   std::string type;

@@ -51,10 +51,9 @@ std::vector<StreamEvent> replay_as_stream(const CanonicalResponse& response) {
         }
         break;
       case BlockType::ToolUse:
-        block_start.block.input = boost::json::object{};
+        block_start.block.input = "{}";
         events.push_back(std::move(block_start));
-        events.push_back(
-            delta_of(index, DeltaType::InputJson, boost::json::serialize(block.input)));
+        events.push_back(delta_of(index, DeltaType::InputJson, block.input));
         break;
       default:
         // Redacted thinking and opaque blocks arrive complete in their start event.

@@ -143,7 +143,7 @@ TEST(AnthropicRequest, DecodesCanonicalFields) {
   EXPECT_FALSE(assistant[0].signature.empty());
   EXPECT_EQ(assistant[1].type, BlockType::RedactedThinking);
   EXPECT_EQ(assistant[2].type, BlockType::ToolUse);
-  EXPECT_EQ(assistant[2].input.at("location"), "Paris");
+  EXPECT_EQ(assistant[2].input, R"({"location":"Paris"})");
   const auto& sig_only = r->messages[3].content[0];
   EXPECT_EQ(sig_only.type, BlockType::Thinking);
   EXPECT_TRUE(sig_only.text.empty());
@@ -232,11 +232,12 @@ TEST(AnthropicRequestFromOtherDialect, ToolsChoiceParallelAndResults) {
   schema::Tool t;
   t.name = "get_weather";
   t.description = "Weather";
-  t.input_schema = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}}})");
+  t.input_schema = R"({"type":"object","properties":{"city":{"type":"string"}}})";
+  t.input_schema_has_type = true;
   r.tools.push_back(t);
   schema::Tool bare;
   bare.name = "ping";
-  bare.input_schema = json::object{};
+  bare.input_schema = "{}";
   r.tools.push_back(bare);
   r.parallel_tool_calls = false;
   r.stop_sequences = {"END"};
@@ -253,7 +254,7 @@ TEST(AnthropicRequestFromOtherDialect, ToolsChoiceParallelAndResults) {
   call.type = BlockType::ToolUse;
   call.id = "call_1";
   call.name = "get_weather";
-  call.input = json::parse(R"({"city":"Paris"})");
+  call.input = R"({"city":"Paris"})";
   assistant.content.push_back(call);
   r.messages.push_back(assistant);
 
@@ -546,7 +547,7 @@ TEST(AnthropicStreamEncoder, DropsBlocksItCannotShowWithoutIndexGaps) {
   tool.type = BlockType::ToolUse;
   tool.id = "toolu_1";
   tool.name = "f";
-  tool.input = json::parse(R"({"a":1})");  // complete input at start (Gemini-style decoders)
+  tool.input = R"({"a":1})";  // complete input at start (Gemini-style decoders)
   const auto frames = split_sse(
       encode_stream({block_start(0, image), text_delta(0, "x"), block_stop(0), block_start(1, tool),
                      block_stop(1), block_start(2, schema::ContentBlock::make_text("pre")),

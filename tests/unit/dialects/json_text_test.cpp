@@ -30,6 +30,36 @@ TEST(JsonTextTest, EscapesEveryByteLikeBoostAtEveryAlignment) {
   }
 }
 
+TEST(JsonTextTest, FindsTheFirstSpecialByteInStringsOfEveryLength) {
+  // Lengths up to three blocks take every path of the scanner: bytes one by one, a word made of
+  // the first and last four bytes, overlapping words, overlapping sixteen-byte blocks. A later
+  // special byte must not hide an earlier one, nor a byte past the end count.
+  const std::string specials = std::string("\"\\\n\x01\x1f", 5) + std::string(1, '\0');
+  for (size_t n = 0; n <= 48; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      for (const char c : specials) {
+        std::string s(n, 'a');
+        s[at] = c;
+        ASSERT_EQ(written(s), boost::json::serialize(boost::json::string(s))) << n << " " << at;
+        s[n - 1] = '"';
+        ASSERT_EQ(written(s), boost::json::serialize(boost::json::string(s))) << n << " " << at;
+      }
+    }
+    const std::string plain(n, '\x7f');
+    ASSERT_EQ(written(plain), '"' + plain + '"');
+  }
+}
+
+TEST(JsonTextTest, PassesHighBytesAndInvalidUtf8Through) {
+  // Bytes of 0x80 and above are never escaped, valid UTF-8 or not: what came in goes out.
+  std::string s;
+  for (int c = 0x80; c < 0x100; ++c) {
+    s.push_back(static_cast<char>(c));
+  }
+  EXPECT_EQ(written(s), '"' + s + '"');
+  EXPECT_EQ(written("\xff\""), "\"\xff\\\"\"");
+}
+
 TEST(JsonTextTest, EscapesRunsOfSpecialCharactersLikeBoost) {
   const std::string s = "\"\\\n\r\t\b\f\x01\x1f\x7f — müssen \"quoted\" \\path\\ end";
   EXPECT_EQ(written(s), boost::json::serialize(boost::json::string(s)));

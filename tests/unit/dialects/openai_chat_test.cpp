@@ -13,6 +13,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <utility>
+
 namespace heimdall::dialects {
 namespace {
 
@@ -142,6 +145,64 @@ TEST(OpenAiChatRequestTest, RejectsMissingModelAndMessages) {
   }
 }
 
+TEST(OpenAiChatRequestTest, NamesTheFailingParameterLikeOpenAi) {
+  // Parameter names are spelled only on the error path; these pin how nested ones read.
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {R"({"model":"m","messages":["x"]})",
+       "Invalid type for 'messages[0]': expected an object, but got a string instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"file"}]}]})",
+       "Missing required parameter: 'messages[0].content[0].file'."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{}}]}]})",
+       "Missing required parameter: 'messages[0].content[0].file.file_data'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":null,"tool_calls":5}]})",
+       "Invalid type for 'messages[1].tool_calls': expected an array, but got an integer instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[1]}]})",
+       "Invalid type for 'messages[1].tool_calls[0]': expected an object, but got an integer "
+       "instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"function":{"name":"f"}}]}]})",
+       "Missing required parameter: 'messages[1].tool_calls[0].id'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"c","function":{}}]}]})",
+       "Missing required parameter: 'messages[1].tool_calls[0].function.name'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"text"}]}]})",
+       "Missing required parameter: 'messages[1].content[0].text'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"tool","content":"x"}]})",
+       "Missing required parameter: 'messages[1].tool_call_id'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"},{"role":"tool","tool_call_id":"c","content":[{"type":"text"}]}]})",
+       "Missing required parameter: 'messages[1].content[0].text'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"tools":[1]})",
+       "Invalid type for 'tools[0]': expected an object, but got an integer instead."},
+      {R"({"model":"m","messages":[{"content":"x"}]})",
+       "Missing required parameter: 'messages[0].role'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"tools":[{"type":"function"}]})",
+       "Missing required parameter: 'tools[0].function'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"tools":[{"type":"function","function":{"name":"a"}},{"type":"function","function":{}}]})",
+       "Missing required parameter: 'tools[1].function.name'."},
+      {R"({"model":"m","messages":[{"role":"user","content":"q"}],"max_tokens":"x"})",
+       "Invalid type for 'max_tokens': expected an integer, but got a string instead."},
+      {R"({"model":"m","messages":[{"role":"user"}]})",
+       "Missing required parameter: 'messages[0].content'."},
+      {R"({"model":"m","messages":[{"role":"system"}]})",
+       "Missing required parameter: 'messages[0].content'."},
+      {R"({"model":"m","messages":[{"role":"user","content":5}]})",
+       "Invalid type for 'messages[0].content': expected one of a string or array of objects, but "
+       "got an integer instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":"a"},7]}]})",
+       "Invalid type for 'messages[1].content[1]': expected an object, but got an integer "
+       "instead."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"text":"a"}]}]})",
+       "Missing required parameter: 'messages[0].content[0].type'."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]})",
+       "Missing required parameter: 'messages[0].content[0].text'."},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{}}]}]})",
+       "Missing required parameter: 'messages[0].content[0].image_url.url'."},
+  };
+  for (const auto& [body, message] : cases) {
+    auto r = codec().decode_request(body);
+    ASSERT_FALSE(r) << body;
+    EXPECT_EQ(r.error().message, message) << body;
+  }
+}
+
 TEST(OpenAiChatRequestTest, MapsRolesPartsAndParameters) {
   auto r = codec().decode_request(R"({
     "model": "gpt-4o", "max_completion_tokens": 300, "max_tokens": 10,
@@ -194,8 +255,8 @@ TEST(OpenAiChatRequestTest, MapsRolesPartsAndParameters) {
   EXPECT_EQ(assistant[0].type, BlockType::Thinking);
   EXPECT_EQ(assistant[0].text, "hmm");
   EXPECT_EQ(assistant[1].type, BlockType::ToolUse);
-  EXPECT_EQ(json::serialize(assistant[1].input), R"({"a":1})");
-  EXPECT_EQ(json::serialize(assistant[2].input), "{}") << "invalid arguments become {}";
+  EXPECT_EQ(assistant[1].input, R"({"a":1})");
+  EXPECT_EQ(assistant[2].input, "{}") << "invalid arguments become {}";
   EXPECT_TRUE(assistant[2].extra.contains("invalid_arguments"));
 
   // Consecutive tool messages and the following user message form one user turn.
@@ -265,8 +326,8 @@ TEST(OpenAiChatEncodeTest, ShortensAndRestoresLongToolNames) {
   auto r = anthropic_like();
   std::string long_name(100, 'a');
   std::string dotted = "mcp.server/tool";
-  r.tools.push_back(schema::Tool{long_name, "d", json::object{{"type", "object"}}, "", {}, {}, {}});
-  r.tools.push_back(schema::Tool{dotted, "", json::object{{"type", "object"}}, "", {}, {}, {}});
+  r.tools.push_back(schema::Tool{long_name, "d", R"({"type":"object"})", true, "", {}, {}, {}});
+  r.tools.push_back(schema::Tool{dotted, "", R"({"type":"object"})", true, "", {}, {}, {}});
   r.tool_choice = schema::ToolChoice{schema::ToolChoice::Kind::Tool, long_name, false};
   TranslationContext ctx;
   auto body = encode(r, ctx);
@@ -302,6 +363,35 @@ TEST(OpenAiChatEncodeTest, ShortensAndRestoresLongToolNames) {
 }
 
 // --- decode_response ----------------------------------------------------------------------------
+
+TEST(OpenAiChatResponseTest, ToolArgumentsKeepBoostJsonBytes) {
+  // Arguments are parsed with simdjson, or with Boost.JSON where simdjson refuses (numbers beyond
+  // the 64-bit ranges); either way the input reads as Boost.JSON serialises the arguments, and
+  // anything but a JSON object becomes {} with the text kept for an OpenAI caller.
+  std::string deep(33, '[');
+  deep += std::string(33, ']');
+  for (const std::string& args :
+       {std::string(R"({"a":1,"b":[true,null,2.5,-3],"a":{"c":"\u00e9\n\"x\""}})"),
+        std::string(R"({"big":18446744073709551616,"n":-9223372036854775809})"),
+        std::string(R"({"huge":1e400})"), std::string(R"({"deep":)") + deep + "}",
+        std::string(R"([1,2])"), std::string("{"), std::string(R"( {"s" : "t"} )")}) {
+    json::object fn{{"name", "f"}, {"arguments", args}};
+    json::object call{{"id", "call_1"}, {"type", "function"}, {"function", fn}};
+    json::object message{
+        {"role", "assistant"}, {"content", nullptr}, {"tool_calls", json::array{call}}};
+    json::object choice{{"index", 0}, {"message", message}, {"finish_reason", "tool_calls"}};
+    const std::string body = json::serialize(
+        json::object{{"id", "chatcmpl-1"}, {"model", "m"}, {"choices", json::array{choice}}});
+    auto r = codec().decode_response(body, TranslationContext{});
+    ASSERT_TRUE(r) << body;
+    ASSERT_EQ(r->content.size(), 1u) << body;
+    boost::system::error_code ec;
+    const json::value parsed = json::parse(args, ec);
+    const bool valid = !ec && parsed.is_object();
+    EXPECT_EQ(r->content[0].input, valid ? json::serialize(parsed) : "{}") << args;
+    EXPECT_EQ(r->content[0].extra.contains("invalid_arguments"), !valid) << args;
+  }
+}
 
 TEST(OpenAiChatResponseTest, SplitsCachedTokensFromInput) {
   auto r = codec().decode_response(R"({"id":"chatcmpl-abc","model":"gpt-4o","choices":[{"index":0,

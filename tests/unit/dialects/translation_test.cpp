@@ -208,6 +208,33 @@ TEST(TranslationTest, UnsignedThinkingFromHistoryIsDropped) {
   EXPECT_EQ(text.find("\"thinking\""), std::string::npos) << text;
 }
 
+// Tool schemas are kept as text, not parsed values: an OpenAI schema without "type" gets
+// "type":"object" last (as a Boost.JSON object inserting it did), one with it and any schema going
+// back to its own dialect are written byte for byte, duplicate keys folded to the last value.
+TEST(TranslationTest, ToolSchemasKeepTheirBytesAndGainATypeForAnthropic) {
+  auto request = openai().decode_request(R"({"model":"m","messages":[{"role":"user","content":"q"}],
+    "tools":[{"type":"function","function":{"name":"a","parameters":{"properties":{"x":{"enum":[1.5,"\u00e9\n"]}},"required":[]}}},
+             {"type":"function","function":{"name":"b","parameters":{}}},
+             {"type":"function","function":{"name":"c","parameters":{"type":"object","k":1,"k":2}}},
+             {"type":"function","function":{"name":"d"}}]})");
+  ASSERT_TRUE(request) << request.error().message;
+  TranslationContext ctx;
+  const std::string anthropic_body = anthropic().encode_request(*request, ctx);
+  for (
+      const char* schema :
+      {R"("input_schema":{"properties":{"x":{"enum":[1.5E0,"é\n"]}},"required":[],"type":"object"})",
+       R"("input_schema":{"type":"object"})", R"("input_schema":{"type":"object","k":2})",
+       R"("input_schema":{"type":"object","properties":{}})"}) {
+    EXPECT_NE(anthropic_body.find(schema), std::string::npos) << schema << "\n" << anthropic_body;
+  }
+  const std::string openai_body = openai().encode_request(*request, ctx);
+  for (const char* schema :
+       {R"("parameters":{"properties":{"x":{"enum":[1.5E0,"é\n"]}},"required":[]})",
+        R"("parameters":{})", R"("parameters":{"type":"object","k":2})"}) {
+    EXPECT_NE(openai_body.find(schema), std::string::npos) << schema << "\n" << openai_body;
+  }
+}
+
 // Errors keep the upstream's message and land in the caller's dialect with the status its SDK
 // retries on (checklist 91–93).
 TEST(TranslationTest, UpstreamOpenAiErrorsBecomeAnthropicErrors) {

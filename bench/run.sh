@@ -5,7 +5,8 @@
 #   bench/run.sh [--quick] [--pin] [--duration S] [--rebuild] [--soak] [--only LIST] [--note TEXT]
 #
 #   --quick      short runs (about 2 minutes in all) instead of the full set (under 10 minutes)
-#   --duration S seconds of scenario 2's c=64 run (default 6, --quick 2); its c=16 run lasts S/2
+#   --duration S seconds of scenario 2's c=64 load per path (default 6, --quick 2), split into round-robin
+#                rounds (3, --quick 2); its c=16 run lasts S/2
 #   --pin        load generators on CPU0; the mock and the server under test on CPU1 (STACK.md §3 "pinned")
 #   --rebuild    run ninja even when the Release binaries already exist
 #   --soak       add scenario 6's 5-minute soak (RSS sampled every 10 s under load, slope reported)
@@ -70,9 +71,11 @@ else
   S5_DUR=2; S5_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a"; S5_CONNS="1 16"
 fi
 S1_ROUNDS=3                                   # scenario 1: rounds, each path once per round (round-robin)
+S2_ROUNDS=3; [[ $QUICK -eq 1 ]] && S2_ROUNDS=2 # scenario 2: c=64 rounds, round-robin like scenario 1
 S1_DUR=3; [[ $QUICK -eq 1 ]] && S1_DUR=1      # seconds per round
 CONNS_MID=16
 S2_MID_DUR=$(( DURATION / 2 )); [[ $S2_MID_DUR -ge 1 ]] || S2_MID_DUR=1
+S2_ROUND_DUR=$(( DURATION / S2_ROUNDS )); [[ $S2_ROUND_DUR -ge 1 ]] || S2_ROUND_DUR=1
 S3_MAX_CONNS=4096   # the open-loop generator's connection cap
 S3_CONNECTS=64      # its connects in flight at most (no connect storm on a server that falls behind)
 S3_DRAIN=2          # seconds a level waits for answers after its last due time
@@ -509,7 +512,7 @@ mem_note "heimdall after the pre-flight (one request per path and body, up to 1 
 
 # ---- scenarios 2 then 1 (+7): each path at c=16 and c=64, then every path at c=1 in interleaved rounds
 if want 12; then
-  log "scenario 2 (+7): c=$CONNS_MID ${S2_MID_DUR} s and c=$CONNS_HIGH ${DURATION} s per path"
+  log "scenario 2 (+7): c=$CONNS_MID ${S2_MID_DUR} s per path, then c=$CONNS_HIGH in $S2_ROUNDS rounds of ${S2_ROUND_DUR} s, round-robin"
   for s in "${SCENARIOS[@]}"; do
     id=${s%%;*}
     if [[ $WARMUP -gt 0 ]]; then
@@ -518,8 +521,15 @@ if want 12; then
     fi
     run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_MID" "$S2_MID_DUR" 1
     sleep "$PAUSE"
-    run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$DURATION" 1
-    sleep "$PAUSE"
+  done
+  # Round-robin for the same reason as scenario 1: another tenant's burst spoils one round of one path,
+  # and every ratio is taken within a round (path and nginx seconds apart) before the median.
+  for r in $(seq 1 "$S2_ROUNDS"); do
+    for s in "${SCENARIOS[@]}"; do
+      id=${s%%;*}
+      run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$S2_ROUND_DUR" 1 "r$r"
+      sleep "$PAUSE"
+    done
   done
   # Scenario 1 after 2, so every path is warm. Round-robin: a burst of noise from other tenants of the
   # machine hits one round of a path, not all of them; the report takes the median over rounds.
@@ -795,27 +805,35 @@ SAME_NGINX=""
 for id in "${!S_UPATH[@]}"; do
   SAME_NGINX+="$id=$([[ ${S_UPATH[$id]} == /v1/chat/completions ]] && echo nginx_o || echo nginx_a) "
 done
-S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" -v mid="$CONNS_MID" -v same="$SAME_NGINX" "$AWK_KV"'
+S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" -v mid="$CONNS_MID" -v same="$SAME_NGINX" "$AWK_KV$AWK_MED"'
 BEGIN { n = split(same, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kvp, "="); base[kvp[1]] = kvp[2] } }
 $1 == "2" && $5 == mid { rps16[$2] = kv($9, "rps"); p99_16[$2] = kv($9, "p99"); e16[$2] = errs($9) }
 $1 == "2" && $5 == hi {
-  order[++cnt] = $2; lab[$2] = $3; px[$2] = $4; rps[$2] = kv($9, "rps"); e[$2] = errs($9); req = kv($9, "requests")
-  dur = kv($9, "duration_us") / 1e6
-  cpu[$2] = ($4 == "none") ? 0 : ($7 / tck) / req * 1000; pct[$2] = ($4 == "none") ? 0 : ($7 / tck) / dur * 100
-  mcpu[$2] = ($8 / tck) / req * 1000; p99[$2] = kv($9, "p99")
+  id = $2; r = $10; if (!(id in lab)) { order[++cnt] = id; lab[id] = $3; px[id] = $4 }
+  if (!(r in seen)) { rounds[++nr] = r; seen[r] = 1 }
+  req = kv($9, "requests"); dur = kv($9, "duration_us") / 1e6; e[id] += errs($9)
+  rps[id, r] = kv($9, "rps"); cpu[id, r] = ($4 == "none") ? 0 : ($7 / tck) / req * 1000
+  s_rps[id] = s_rps[id] " " rps[id, r]; s_p99[id] = s_p99[id] " " kv($9, "p99"); s_mcpu[id] = s_mcpu[id] " " ($8 / tck) / req * 1000
+  s_cpu[id] = s_cpu[id] " " cpu[id, r]; s_pct[id] = s_pct[id] " " (($4 == "none") ? 0 : ($7 / tck) / dur * 100)
+}
+# The median over rounds of the ratio of `id` to `ref` within each round.
+function ratio(m, id, ref,   k, s) {
+  s = ""
+  for (k = 1; k <= nr; k++) if (((ref, rounds[k]) in m) && m[ref, rounds[k]] > 0) s = s " " m[id, rounds[k]] / m[ref, rounds[k]]
+  return s == "" ? "–" : sprintf("%.2f", med(s))
 }
 END {
-  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | RPS / nginx, same upstream | CPU per req / nginx | RPS / Portkey | c=" mid " RPS | c=" mid " p99 µs | errors |"
-  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  print "| path | RPS | p99 µs | proxy CPU s/1k req | proxy CPU % | mock CPU s/1k req | RPS / nginx | RPS / nginx, same upstream | CPU per req / nginx | RPS / Portkey | RPS / nginx per round | c=" mid " RPS | c=" mid " p99 µs | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
   for (i = 1; i <= cnt; i++) {
-    id = order[i]; et = e[id] + e16[id]
-    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %s | %.0f | %d | %d%s |\n", lab[id], rps[id], p99[id],
-      (px[id] == "none" ? "–" : sprintf("%.4f", cpu[id])), (px[id] == "none" ? "–" : sprintf("%.0f", pct[id])), mcpu[id],
-      ("nginx_a" in rps ? sprintf("%.2f", rps[id] / rps["nginx_a"]) : "–"),
-      (px[id] != "none" && rps[base[id]] > 0 ? sprintf("%.2f", rps[id] / rps[base[id]]) : "–"),
-      (px[id] != "none" && cpu["nginx_a"] > 0 ? sprintf("%.2f", cpu[id] / cpu["nginx_a"]) : "–"),
-      (px[id] == "heimdall" && rps["portkey_o"] > 0 ? sprintf("%.1f", rps[id] / rps["portkey_o"]) : "–"),
-      rps16[id], p99_16[id], et, (et > 0 ? " ⚠" : "")
+    id = order[i]; et = e[id] + e16[id]; per = ""
+    for (k = 1; k <= nr; k++) if (rps["nginx_a", rounds[k]] > 0) per = per (per == "" ? "" : " · ") sprintf("%.2f", rps[id, rounds[k]] / rps["nginx_a", rounds[k]])
+    printf "| %s | %.0f | %d | %s | %s | %.4f | %s | %s | %s | %s | %s | %.0f | %d | %d%s |\n", lab[id], med(s_rps[id]), med(s_p99[id]),
+      (px[id] == "none" ? "–" : sprintf("%.4f", med(s_cpu[id]))), (px[id] == "none" ? "–" : sprintf("%.0f", med(s_pct[id]))), med(s_mcpu[id]),
+      ratio(rps, id, "nginx_a"), (px[id] != "none" ? ratio(rps, id, base[id]) : "–"),
+      (px[id] != "none" ? ratio(cpu, id, "nginx_a") : "–"),
+      (px[id] == "heimdall" ? ratio(rps, id, "portkey_o") : "–"),
+      per, rps16[id], p99_16[id], et, (et > 0 ? " ⚠" : "")
   }
 }' "$WRK_TSV")
 
@@ -901,8 +919,9 @@ if [[ $HAVE_GNUPLOT -eq 1 ]] && { want 12 || want 3 || want 4; }; then
     [[ -s "$TMP/s3_$id.dat" ]] && PLOTS3+="'$TMP/s3_$id.dat' using 1:3 with linespoints lc $lc title '${S_LABEL[$id]}', "
     awk -F'\t' -v id="$id" "$AWK_KV$AWK_MED"'
       $1 == "1" && $2 == id { a = a " " kv($9, "p50"); b = b " " kv($9, "p99") }
-      $1 == "2" && $2 == id && $5 > 1 { r[$5] = sprintf("%d %.3f %.3f", $5, kv($9, "p50") / 1000, kv($9, "p99") / 1000) }
-      END { if (a != "") printf "1 %.3f %.3f\n", med(a) / 1000, med(b) / 1000; for (c = 2; c <= 4096; c++) if (c in r) print r[c] }' \
+      $1 == "2" && $2 == id && $5 > 1 { m50[$5] = m50[$5] " " kv($9, "p50"); m99[$5] = m99[$5] " " kv($9, "p99") }
+      END { if (a != "") printf "1 %.3f %.3f\n", med(a) / 1000, med(b) / 1000
+            for (c = 2; c <= 4096; c++) if (c in m50) printf "%d %.3f %.3f\n", c, med(m50[c]) / 1000, med(m99[c]) / 1000 }' \
       "$WRK_TSV" >"$TMP/s12_$id.dat"
     [[ -s "$TMP/s12_$id.dat" ]] &&
       PLOTS2+="'$TMP/s12_$id.dat' using 1:3 with linespoints lc $lc title '${S_LABEL[$id]} p99', '' using 1:2 with linespoints lc $lc dashtype 2 notitle, "
@@ -968,11 +987,11 @@ fi
     echo
     echo "</details>"
     echo
-    echo "## 2. Max throughput (wrk -c$CONNS_HIGH, ${DURATION} s; and c=$CONNS_MID, ${S2_MID_DUR} s) and CPU per request"
+    echo "## 2. Max throughput (wrk -c$CONNS_HIGH, $S2_ROUNDS round-robin rounds × ${S2_ROUND_DUR} s; and c=$CONNS_MID, ${S2_MID_DUR} s) and CPU per request"
     echo
     echo "$S2_TABLE"
     echo
-    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run, \"same upstream\" with nginx proxying to the mock route the path calls (the OpenAI mock answers at a higher CPU cost than the Anthropic one, and pinned it shares the server's core); \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
+    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). c=$CONNS_HIGH figures are medians over $S2_ROUNDS rounds (every path once per round, round-robin, so a burst of load from another tenant spoils one round of a path, not the whole path); every ratio is the median over the rounds of the ratio within the round, and the per-round ratios to nginx are listed. \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run, \"same upstream\" with nginx proxying to the mock route the path calls (the OpenAI mock answers at a higher CPU cost than the Anthropic one, and pinned it shares the server's core); \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
   fi
   if want 3; then
     echo

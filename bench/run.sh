@@ -637,19 +637,26 @@ if want 4; then
   STREAM_PATHS=(
     "direct_a;$M/v1/messages;$A_STREAM;$H_A;anthropic;/v1/messages"
     "direct_o;$M/v1/chat/completions;$DATA/openai_stream.json;$H_O;openai;/v1/chat/completions"
+    "nginx_a;$N/v1/messages;$A_STREAM;$H_A;anthropic;/v1/messages"
+    "nginx_o;$N/v1/chat/completions;$DATA/openai_stream.json;$H_O;openai;/v1/chat/completions"
     "hfast_a;$H/anthropic/v1/messages;$A_STREAM;$H_A;anthropic;/v1/messages"
     "htr_a2o;$H/anthropic/v1/messages;$DATA/anthropic_stream_to_openai.json;$H_A;anthropic;/v1/chat/completions"
   )
   # The latency runs are also the streaming pre-flight: every stream must bring exactly 64 text deltas in
-  # the client's dialect, and the mock must have seen only the expected upstream route.
-  for p in "${STREAM_PATHS[@]}"; do
-    IFS=';' read -r id url body hdrs dialect upath <<<"$p"
-    curl -sS -X DELETE "$M/__requests" >/dev/null
-    run_loadgen latency "$id" "$url" "$body" "$hdrs" "$dialect" "$S4_K" "$S4_ROUNDS" 60 ||
-      die "streaming failed for $id: $(tail -1 "$LG_TSV" | cut -f5)"
-    seen=$(curl -sS "$M/__requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"\(.*\)"/\1/' | sort -u | tr '\n' ' ')
-    [[ "$seen" == "$upath " ]] || die "stream $id: upstream saw [$seen], expected [$upath]"
-    CHECKS+="| ${S_LABEL[$id]} (stream × $((S4_K * S4_ROUNDS))) | $(basename "$body") | 200 | 64 $dialect token events each | $upath |"$'\n'
+  # the client's dialect, and the mock must have seen only the expected upstream route. They run in
+  # round-robin rounds (every path once per round, nginx beside heimdall), as scenarios 1 and 2 do.
+  for round in $(seq 1 "$S4_ROUNDS"); do
+    for p in "${STREAM_PATHS[@]}"; do
+      IFS=';' read -r id url body hdrs dialect upath <<<"$p"
+      curl -sS -X DELETE "$M/__requests" >/dev/null
+      run_loadgen latency "$id" "$url" "$body" "$hdrs" "$dialect" "$S4_K" 1 60 ||
+        die "streaming failed for $id: $(tail -1 "$LG_TSV" | cut -f5)"
+      seen=$(curl -sS "$M/__requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"\(.*\)"/\1/' | sort -u | tr '\n' ' ')
+      [[ "$seen" == "$upath " ]] || die "stream $id: upstream saw [$seen], expected [$upath]"
+      if [[ $round == 1 ]]; then
+        CHECKS+="| ${S_LABEL[$id]} (stream × $((S4_K * S4_ROUNDS))) | $(basename "$body") | 200 | 64 $dialect token events each | $upath |"$'\n'
+      fi
+    done
   done
   mem_note "heimdall after scenario 4 latency runs" "$HEIMDALL_PID"
   # The ramp runs against a fresh mock (2 workers) and heimdall as 2 processes of 1 worker sharing one
@@ -876,23 +883,30 @@ END {
       (f[2] == "direct_a" ? "–" : sprintf("%+d", kv(f[9], "p99") - d99[k])), e, (e > 0 ? " ⚠" : "") }
 }' "$WRK_TSV")
 
-# Scenario 4 tables.
-S4_LAT=$(awk -F'\t' "$AWK_KV"'
-$1 == "latency" { order[++n] = $2; lab[$2] = $3; s[$2] = $5 }
+# Scenario 4 tables. Latency: per path the median over the rounds of each round's figure (gap max: the
+# largest); added = the median over the rounds of the difference to the baseline in the same round.
+S4_LAT=$(awk -F'\t' "$AWK_KV$AWK_MED"'
+function col(id, key,   r, l) { l = ""; for (r = 1; r <= nr[id]; r++) l = l " " kv(row[id, r], key); return med(l) }
+function top(id, key,   r, m) { m = 0; for (r = 1; r <= nr[id]; r++) if (kv(row[id, r], key) > m) m = kv(row[id, r], key); return m }
+function sum(id, key,   r, t) { t = 0; for (r = 1; r <= nr[id]; r++) t += kv(row[id, r], key); return t }
+function added(id, ref, key,   r, l) {
+  if (ref == "" || !(ref in nr)) return "–"
+  l = ""; for (r = 1; r <= nr[id] && r <= nr[ref]; r++) l = l " " (kv(row[id, r], key) - kv(row[ref, r], key))
+  return sprintf("%+d", med(l))
+}
+$1 == "latency" { id = $2; if (!(id in lab)) { order[++n] = id; lab[id] = $3 }; row[id, ++nr[id]] = $5 }
 END {
-  base["hfast_a"] = "direct_a"; base["htr_a2o"] = "direct_o"
-  print "| path | streams | TTFT p50 ms | TTFT p99 ms | gap p50 ms | gap p99 ms | gap max ms | trip p50 µs | trip p99 µs | added TTFT p50 µs | added TTFT p99 µs | added gap p99 µs | added trip p50 µs | added trip p99 µs | stalls | errors |"
-  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for (i = 1; i <= n; i++) { id = order[i]; v = s[id]; d = base[id]
-    printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s | %s | %s | %s | %s | %d | %d%s |\n", lab[id], kv(v, "streams"),
-      kv(v, "ttft_p50") / 1000, kv(v, "ttft_p99") / 1000, kv(v, "gap_p50") / 1000, kv(v, "gap_p99") / 1000,
-      kv(v, "gap_max") / 1000, kv(v, "trip_p50"), kv(v, "trip_p99"),
-      (d == "" ? "–" : sprintf("%+d", kv(v, "ttft_p50") - kv(s[d], "ttft_p50"))),
-      (d == "" ? "–" : sprintf("%+d", kv(v, "ttft_p99") - kv(s[d], "ttft_p99"))),
-      (d == "" ? "–" : sprintf("%+d", kv(v, "gap_p99") - kv(s[d], "gap_p99"))),
-      (d == "" ? "–" : sprintf("%+d", kv(v, "trip_p50") - kv(s[d], "trip_p50"))),
-      (d == "" ? "–" : sprintf("%+d", kv(v, "trip_p99") - kv(s[d], "trip_p99"))),
-      kv(v, "stalls_gap") + kv(v, "stalls_ttft"), kv(v, "errors"), (kv(v, "errors") > 0 ? " ⚠ " kv(v, "first_error") : "")
+  base["nginx_a"] = "direct_a"; base["nginx_o"] = "direct_o"; base["hfast_a"] = "direct_a"; base["htr_a2o"] = "direct_o"
+  ngx["hfast_a"] = "nginx_a"; ngx["htr_a2o"] = "nginx_o"
+  print "| path | rounds × streams | TTFT p50 ms | TTFT p99 ms | gap p50 ms | gap p99 ms | gap max ms | trip p50 µs | trip p99 µs | added TTFT p50 µs | added TTFT p99 µs | added gap p99 µs | added trip p50 µs | added trip p99 µs | trip p50 − nginx µs | trip p99 − nginx µs | stalls | errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= n; i++) { id = order[i]; d = base[id]; e = sum(id, "errors")
+    printf "| %s | %d × %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s | %s | %s | %s | %s | %s | %s | %d | %d%s |\n", lab[id],
+      nr[id], kv(row[id, 1], "streams"), col(id, "ttft_p50") / 1000, col(id, "ttft_p99") / 1000,
+      col(id, "gap_p50") / 1000, col(id, "gap_p99") / 1000, top(id, "gap_max") / 1000, col(id, "trip_p50"), col(id, "trip_p99"),
+      added(id, d, "ttft_p50"), added(id, d, "ttft_p99"), added(id, d, "gap_p99"), added(id, d, "trip_p50"),
+      added(id, d, "trip_p99"), added(id, ngx[id], "trip_p50"), added(id, ngx[id], "trip_p99"),
+      sum(id, "stalls_gap") + sum(id, "stalls_ttft"), e, (e > 0 ? " ⚠ " kv(row[id, nr[id]], "first_error") : "")
   }
 }' "$LG_TSV")
 S4_RAMP=$(awk -F'\t' "$AWK_KV"'
@@ -1013,7 +1027,7 @@ fi
     echo
     echo "## 4. Streaming: 64 deltas paced 20 ms apart (\`[[deltas:64]] [[event-delay:20]] [[stamp]]\`, bench/loadgen)"
     echo
-    echo "Latency: $S4_K concurrent connections × $S4_ROUNDS streams each, on the main mock + heimdall (1 worker each). TTFT = request written → first text token read; gap = between consecutive token events. Anthropic streams send message_start, ping and content_block_start (each paced) before the first text delta, so their TTFT is ~3 × 20 ms; added TTFT compares with the direct run in the upstream's dialect. Trip = the mock's write of a token event → its read by the client: the mock stamps each delta with its monotonic clock as it writes it (\`[[stamp]]\`, tools/mock-provider/stamp.hpp), so the added trip is the latency the gateway adds to every token, without the mock's timer jitter that the gaps carry (the target's \"added inter-token p99\"). Stalls: inter-token gaps > 1 s plus first tokens later than 1 s."
+    echo "Latency: $S4_ROUNDS round-robin rounds (every path once per round) of $S4_K concurrent streams per path, on the main mock + heimdall (1 worker each); nginx (\`proxy_buffering off\`) relays the same streams, so its added trip is what one proxy hop costs on this machine. Every figure is the median over the rounds of that round's figure (gap max: the largest), every added figure the median of the differences within a round; \"trip − nginx\" compares a heimdall path with nginx proxying to the same mock route. TTFT = request written → first text token read; gap = between consecutive token events. Anthropic streams send message_start, ping and content_block_start (each paced) before the first text delta, so their TTFT is ~3 × 20 ms; added TTFT compares with the direct run in the upstream's dialect. Trip = the mock's write of a token event → its read by the client: the mock stamps each delta with its monotonic clock as it writes it (\`[[stamp]]\`, tools/mock-provider/stamp.hpp), so the added trip is the latency the gateway adds to every token, without the mock's timer jitter that the gaps carry (the target's \"added inter-token p99\"). Stalls: inter-token gaps > 1 s plus first tokens later than 1 s."
     echo
     echo "$S4_LAT"
     echo

@@ -778,40 +778,49 @@ function errs(s) { return kv(s, "err_connect") + kv(s, "err_read") + kv(s, "err_
 BASELINES=""
 for id in "${!S_BASE[@]}"; do BASELINES+="$id=${S_BASE[$id]} "; done
 
+# "Same upstream": nginx proxying to the mock route the path itself calls (a translated path's upstream
+# answers in the other dialect).
+SAME_NGINX=""
+for id in "${!S_UPATH[@]}"; do
+  SAME_NGINX+="$id=$([[ ${S_UPATH[$id]} == /v1/chat/completions ]] && echo nginx_o || echo nginx_a) "
+done
 # Scenario 1: per path the median over the rounds of each round's p50 / p99 / p99.9; added = path − its
 # direct baseline, both medians.
+# "− nginx": the median over the rounds of the difference to nginx on the same upstream in that round.
 AWK_MED='function med(s,   a, n, i, j, t) {
   n = split(s, a, " ")
   for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
   return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }'
-S1_TABLE=$(awk -F'\t' -v baselines="$BASELINES" -v secs="$S1_DUR" "$AWK_KV$AWK_MED"'
-BEGIN { n = split(baselines, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); base[p[1]] = p[2] } }
-$1 == "1" { id = $2; if (!(id in lab)) { order[++cnt] = id; lab[id] = $3 }
+S1_TABLE=$(awk -F'\t' -v baselines="$BASELINES" -v same="$SAME_NGINX" -v secs="$S1_DUR" "$AWK_KV$AWK_MED"'
+function vs_nginx(id, key,   g, k, l) {
+  g = ngx[id]; if (id ~ /^(direct|nginx)_/ || !(g in lab)) return "–"
+  l = ""; for (k = 1; k <= nt; k++) if (((key, id, tags[k]) in q) && ((key, g, tags[k]) in q)) l = l " " (q[key, id, tags[k]] - q[key, g, tags[k]])
+  return (l == "" ? "–" : sprintf("%+d", med(l)))
+}
+BEGIN { n = split(baselines, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); base[p[1]] = p[2] }
+  n = split(same, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); ngx[p[1]] = p[2] } }
+$1 == "1" { id = $2; if (!(id in lab)) { order[++cnt] = id; lab[id] = $3 }; if (!($10 in seen)) { seen[$10] = 1; tags[++nt] = $10 }
   r[id]++; s50[id] = s50[id] " " kv($9, "p50"); s99[id] = s99[id] " " kv($9, "p99"); s999[id] = s999[id] " " kv($9, "p999")
+  q["p50", id, $10] = kv($9, "p50"); q["p99", id, $10] = kv($9, "p99")
   srps[id] = srps[id] " " kv($9, "rps"); req[id] += kv($9, "requests"); e[id] += errs($9) }
 END {
   for (i = 1; i <= cnt; i++) { id = order[i]; p50[id] = med(s50[id]); p99[id] = med(s99[id]); p999[id] = med(s999[id]) }
-  print "| path | baseline (direct) | rounds × s | samples | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | RPS | errors |"
-  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  print "| path | baseline (direct) | rounds × s | samples | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | p50 − nginx µs | p99 − nginx µs | RPS | errors |"
+  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= cnt; i++) {
     id = order[i]; d = base[id]
-    printf "| %s | %s | %d × %d | %d | %d | %d | %d | %s | %s | %s | %.0f | %d%s |\n", lab[id], (d == "" ? "–" : lab[d]), r[id], secs,
+    printf "| %s | %s | %d × %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %.0f | %d%s |\n", lab[id], (d == "" ? "–" : lab[d]), r[id], secs,
       req[id], p50[id], p99[id], p999[id], (d == "" ? "–" : sprintf("%+d", p50[id] - p50[d])),
       (d == "" ? "–" : sprintf("%+d", p99[id] - p99[d])), (d == "" ? "–" : sprintf("%+d", p999[id] - p999[d])),
-      med(srps[id]), e[id], (e[id] > 0 ? " ⚠" : "")
+      vs_nginx(id, "p50"), vs_nginx(id, "p99"), med(srps[id]), e[id], (e[id] > 0 ? " ⚠" : "")
   }
 }' "$WRK_TSV")
 S1_ROUNDS_TABLE=$(awk -F'\t' "$AWK_KV"'
 $1 == "1" { printf "| %s | %s | %d | %d | %d | %d | %s |\n", $3, substr($10, 2), kv($9, "requests"), kv($9, "p50"), kv($9, "p99"),
   kv($9, "p999"), $6 }' "$WRK_TSV")
 
-# Scenario 2 (and 7): c=64 with CPU per request, and the c=16 point. "Same upstream": nginx proxying to the
-# mock route the path itself calls (a translated path's upstream answers in the other dialect).
-SAME_NGINX=""
-for id in "${!S_UPATH[@]}"; do
-  SAME_NGINX+="$id=$([[ ${S_UPATH[$id]} == /v1/chat/completions ]] && echo nginx_o || echo nginx_a) "
-done
+# Scenario 2 (and 7): c=64 with CPU per request, and the c=16 point.
 S2_TABLE=$(awk -F'\t' -v tck="$CLK_TCK" -v hi="$CONNS_HIGH" -v mid="$CONNS_MID" -v same="$SAME_NGINX" "$AWK_KV$AWK_MED"'
 BEGIN { n = split(same, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kvp, "="); base[kvp[1]] = kvp[2] } }
 $1 == "2" && $5 == mid { rps16[$2] = kv($9, "rps"); p99_16[$2] = kv($9, "p99"); e16[$2] = errs($9) }
@@ -991,7 +1000,7 @@ fi
     echo
     echo "$S1_TABLE"
     echo
-    echo "The paths run one after the other in $S1_ROUNDS rounds (round-robin: every path once per round, after scenario 2 has warmed them), so a burst of load from other tenants of the machine spoils one round of a path, not all of them. Each figure is the median over the rounds of that round's wrk percentile (samples = requests over all rounds); added = the path's median − the median of the direct run to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). µs; p99.9 from ${S1_DUR} s rounds is still noisy."
+    echo "The paths run one after the other in $S1_ROUNDS rounds (round-robin: every path once per round, after scenario 2 has warmed them), so a burst of load from other tenants of the machine spoils one round of a path, not all of them. Each figure is the median over the rounds of that round's wrk percentile (samples = requests over all rounds); added = the path's median − the median of the direct run to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). \"− nginx\" = the median over the rounds of the path's figure minus that of nginx proxying to the same mock route in the same round. µs; p99.9 from ${S1_DUR} s rounds is still noisy."
     echo
     echo "<details><summary>Per round</summary>"
     echo

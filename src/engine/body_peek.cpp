@@ -1,5 +1,6 @@
 #include "engine/body_peek.hpp"
 
+#include "engine/thread_parser.hpp"
 #include "http/body_padding.hpp"
 
 #include <simdjson.h>
@@ -25,13 +26,21 @@ size_t string_token_end(std::string_view body, size_t begin) {
   return body.size();
 }
 
+od::parser& thread_parser() {
+  thread_local od::parser parser;
+  return parser;
+}
+
 }  // namespace
+
+size_t peek_parser_capacity_for_test() { return thread_parser().capacity(); }
 
 schema::Result<BodyPeek> peek_body(std::string& body) {
   if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) {
     body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
   }
-  thread_local od::parser parser;
+  od::parser& parser = thread_parser();
+  const ParserLoan loan(parser);
   simdjson::padded_string_view input(body.data(), body.size(), body.capacity());
   od::document doc;
   if (parser.iterate(input).get(doc) != simdjson::SUCCESS) {

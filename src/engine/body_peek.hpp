@@ -23,6 +23,9 @@ struct BodyPeek {
 /// the last byte); never changes its contents. InvalidArgument when the body is not a JSON object.
 schema::Result<BodyPeek> peek_body(std::string& body);
 
+/// The capacity this thread's peek parser keeps for the next body (ParserLoan).
+size_t peek_parser_capacity_for_test();
+
 /// `body` with the model token replaced by `model` as a JSON string.
 std::string splice_model(std::string_view body, const BodyPeek& peek, std::string_view model);
 

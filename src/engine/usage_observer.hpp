@@ -30,6 +30,8 @@ class UsageObserver {
   const schema::Usage& usage() const { return usage_; }
   /// Bytes that observe_stream() had to parse.
   size_t bytes_parsed_for_test() const { return bytes_parsed_; }
+  /// The capacity this thread's parser keeps for the next body (ParserLoan).
+  static size_t parser_capacity_for_test();
 
  private:
   void read_usage(simdjson::padded_string_view json, bool nested_in_message);

@@ -222,8 +222,7 @@ Members::Members(dom::object o) : items_(reinterpret_cast<Member*>(inline_)) {
     Member* same = nullptr;
     for (Member* m = items_; m != items_ + size_; ++m) {
       // Most keys differ in length or first byte: memcmp is called for few pairs.
-      if (m->key.size() == kv.key.size() && !kv.key.empty() && m->key[0] == kv.key[0] &&
-          m->key == kv.key) {
+      if (same_key(m->key, kv.key)) {
         same = m;
         break;
       }

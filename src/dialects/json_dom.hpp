@@ -62,6 +62,13 @@ class Members {
 
   explicit Members(simdjson::dom::object o);
   ~Members();
+  /// Whether two keys of one object fold into one member. An empty key never folds with another
+  /// while the object is small (kInline keys or fewer), as this class has always read them.
+  static bool same_key(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && !b.empty() && a[0] == b[0] && a == b;
+  }
+  /// Objects with more keys than this take the heap with a hash index.
+  static constexpr size_t kInline = 16;
   // items_ may point into this object.
   Members(const Members&) = delete;
   Members& operator=(const Members&) = delete;
@@ -85,7 +92,6 @@ class Members {
  private:
   // Objects the codecs read by key are small; larger ones (extras, arbitrary maps) go to the heap
   // with a hash index, so a body with many keys costs linear time, not quadratic.
-  static constexpr size_t kInline = 16;
   struct Large;
   std::optional<simdjson::dom::element> find_large(std::string_view key) const;
 

@@ -46,6 +46,21 @@ class Sink {
     p_ += n;
   }
   void put(std::string_view s) { put(s.data(), s.size()); }
+  /// A pointer to `n` free bytes (at most the buffer's size) for the caller to fill; commit(end)
+  /// then keeps what was written up to `end`.
+  char* room(size_t n) {
+    if (n > static_cast<size_t>(std::end(buf_) - p_)) {
+      flush();
+    }
+    return p_;
+  }
+  void commit(char* end) { p_ = end; }
+  /// Bytes written so far, and dropping what was written after the first `n` of them.
+  size_t size() const { return out_.size() + static_cast<size_t>(p_ - buf_); }
+  void truncate(size_t n) {
+    flush();
+    out_.resize(n);
+  }
   /// Puts the first `n` (at most N) bytes of `s`, which must have N readable bytes: a copy of a
   /// constant size is a few moves, a copy of `n` bytes a call to memcpy. Escapes and the short runs
   /// between them are written this way.
@@ -208,6 +223,52 @@ void put_string(Sink& sink, std::string_view s) {
   put_escaped(sink, s.data(), next_to_escape(s.data(), end), end);
 }
 
+// put_string for a string of a simdjson DOM, which keeps at least SIMDJSON_PADDING readable bytes
+// of its string buffer after every string (its own kernels copy in blocks past a string's end).
+// Keys and values of kept JSON (tool schemas, tool inputs) are short: each sixteen-byte block is
+// scanned and copied whole, the bytes past the end masked off, so a string costs a few
+// instructions instead of a scan with a tail and a call to memcpy.
+void put_padded_string(Sink& sink, std::string_view s) {
+#if defined(__SSE2__)
+  constexpr size_t kBlock = 16;
+  constexpr size_t kMaxFast = 256;  // longer text takes the general path
+  if (s.size() <= kMaxFast) {
+    const __m128i kControlMax = _mm_set1_epi8(0x1F);
+    const __m128i kQuote = _mm_set1_epi8('"');
+    const __m128i kBackslash = _mm_set1_epi8('\\');
+    char* const start = sink.room(s.size() + kBlock + 2);
+    char* out = start;
+    *out++ = '"';
+    for (size_t at = 0;; at += kBlock) {
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+      const __m128i hit =
+          _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, kControlMax), w),
+                       _mm_or_si128(_mm_cmpeq_epi8(w, kQuote), _mm_cmpeq_epi8(w, kBackslash)));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      const size_t left = s.size() - at;
+      if (left < kBlock) {
+        mask &= (1u << left) - 1;
+      }
+      if (mask != 0) {
+        // Something to escape: nothing is committed, the general path writes the string.
+        put_escaped(sink, s.data(), s.data() + at + std::countr_zero(mask), s.data() + s.size());
+        return;
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), w);
+      if (left <= kBlock) {
+        out += left;
+        break;
+      }
+      out += kBlock;
+    }
+    *out++ = '"';
+    sink.commit(out);
+    return;
+  }
+#endif
+  put_string(sink, s);
+}
+
 // Writes `items` between `open` and `close`, separated by commas, each with `put_item`.
 template <class Items, class PutItem>
 void put_list(Sink& sink, char open, const Items& items, char close, PutItem put_item) {
@@ -265,13 +326,43 @@ void put_value(Sink& sink, const boost::json::value& v) {
   }
 }
 
+void put_element(Sink& sink, simdjson::dom::element e);
+
+// Writes a DOM object whose keys all differ in one pass over it, as Members would list it. A
+// duplicated key (rare) or a large object is rewritten from Members, which folds duplicates.
+void put_object(Sink& sink, simdjson::dom::object o) {
+  std::array<std::string_view, Members::kInline> seen;
+  size_t count = 0;
+  const size_t start = sink.size();
+  sink.put('{');
+  for (const simdjson::dom::key_value_pair kv : o) {
+    bool fold = count == seen.size();
+    for (size_t i = 0; i < count && !fold; ++i) {
+      fold = Members::same_key(seen[i], kv.key);
+    }
+    if (fold) {
+      sink.truncate(start);
+      put_list(sink, '{', Members(o), '}', [&](const auto& m) {
+        put_member(sink, m.key, [&] { put_element(sink, m.value); });
+      });
+      return;
+    }
+    if (count != 0) {
+      sink.put(',');
+    }
+    seen[count++] = kv.key;
+    put_padded_string(sink, kv.key);
+    sink.put(':');
+    put_element(sink, kv.value);
+  }
+  sink.put('}');
+}
+
 void put_element(Sink& sink, simdjson::dom::element e) {
   namespace dom = simdjson::dom;
   switch (e.type()) {
     case dom::element_type::OBJECT:
-      put_list(sink, '{', Members(e.get_object().value_unsafe()), '}', [&](const auto& m) {
-        put_member(sink, m.key, [&] { put_element(sink, m.value); });
-      });
+      put_object(sink, e.get_object().value_unsafe());
       break;
     case dom::element_type::ARRAY: {
       const dom::array a = e.get_array().value_unsafe();
@@ -279,7 +370,7 @@ void put_element(Sink& sink, simdjson::dom::element e) {
       break;
     }
     case dom::element_type::STRING:
-      put_string(sink, e.get_string().value_unsafe());
+      put_padded_string(sink, e.get_string().value_unsafe());
       break;
     case dom::element_type::INT64:
       put_integer(sink, e.get_int64().value_unsafe());

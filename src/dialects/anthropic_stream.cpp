@@ -75,9 +75,7 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
   }
   std::string_view name = event.event;
   if (name == "ping") {
-    StreamEvent ev;
-    ev.type = StreamEventType::Ping;
-    out.push_back(std::move(ev));
+    out.emplace_back().type = StreamEventType::Ping;
     return;
   }
   // §4.1: new event types may appear; unknown ones are skipped without parsing their data.
@@ -97,9 +95,7 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
       name = *t;
     }
     if (name == "ping") {
-      StreamEvent ev;
-      ev.type = StreamEventType::Ping;
-      out.push_back(std::move(ev));
+      out.emplace_back().type = StreamEventType::Ping;
       return;
     }
     if (!is_known_event(name)) {
@@ -111,12 +107,18 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
 
 void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
                                       std::vector<StreamEvent>& out) {
-  StreamEvent ev;
+  // Built in place: a StreamEvent holds a whole ContentBlock, and moving one into `out` cost about
+  // as much as the rest of a text delta's decoding. An event that fails or is skipped is dropped.
+  StreamEvent& ev = out.emplace_back();
+  auto fail_event = [&](std::string message) {
+    out.pop_back();
+    fail(out, std::move(message));
+  };
   auto read_index = [&]() -> bool {
     const auto i = find(o, "index");
     const auto n = i ? as_uint(*i) : std::nullopt;
     if (!n) {
-      fail(out, "upstream stream event without index");
+      fail_event("upstream stream event without index");
       return false;
     }
     ev.index = static_cast<size_t>(*n);
@@ -147,11 +149,11 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     }
     const auto cb = find(o, "content_block");
     if (!cb) {
-      fail(out, "content_block_start without content_block");
+      fail_event("content_block_start without content_block");
       return;
     }
     if (auto err = decode_block(*cb, Path{nullptr, "content_block", 0}, ev.block)) {
-      fail(out, "invalid upstream content block: " + err->message);
+      fail_event("invalid upstream content block: " + err->message);
       return;
     }
     if (ev.block.type == BlockType::ToolUse) {
@@ -167,7 +169,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     const auto dobj = get_object(o, "delta");
     const auto t = dobj ? get_string(*dobj, "type") : std::nullopt;
     if (!t) {
-      fail(out, "content_block_delta without delta type");
+      fail_event("content_block_delta without delta type");
       return;
     }
     const std::string_view type = *t;
@@ -196,10 +198,11 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
         ok = true;
       }
     } else {
-      return;  // a delta kind newer than this codec: skipped like an unknown event
+      out.pop_back();  // a delta kind newer than this codec: skipped like an unknown event
+      return;
     }
     if (!ok) {
-      fail(out, "malformed upstream " + std::string(type));
+      fail_event("malformed upstream " + std::string(type));
       return;
     }
   } else if (name == "content_block_stop") {
@@ -237,7 +240,6 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     ev = error_event(error_from_type(type, message));
     done_ = true;
   }
-  out.push_back(std::move(ev));
 }
 
 // --- encoder ---

@@ -49,6 +49,8 @@ class JsonCompleteness {
   bool escape_ = false;
 };
 
+// Events are built in place at the end of `out`: a StreamEvent holds a whole ContentBlock, and
+// moving one in cost about as much as the rest of a text delta's decoding.
 class ChatStreamDecoder final : public StreamDecoder {
  public:
   explicit ChatStreamDecoder(const TranslationContext& ctx)
@@ -101,38 +103,34 @@ class ChatStreamDecoder final : public StreamDecoder {
 
 void ChatStreamDecoder::start(const Members* chunk, std::vector<StreamEvent>& out) {
   started_ = true;
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::MessageStart;
   e.id = message_id_from_openai(chunk ? get_string(*chunk, "id").value_or("") : "");
   e.model = !requested_model_.empty()
                 ? requested_model_
                 : std::string(chunk ? get_string(*chunk, "model").value_or("") : "");
-  out.push_back(std::move(e));
 }
 
 void ChatStreamDecoder::start_block(BlockType type, std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockStart;
   e.index = next_index_++;
   e.block.type = type;
-  out.push_back(std::move(e));
 }
 
 void ChatStreamDecoder::delta(schema::DeltaType type, std::string_view text,
                               std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockDelta;
   e.index = next_index_ - 1;  // the open block is always the last one started
   e.delta_type = type;
-  e.delta = std::string(text);
-  out.push_back(std::move(e));
+  e.delta = text;
 }
 
 void ChatStreamDecoder::stop_block(std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockStop;
   e.index = next_index_ - 1;
-  out.push_back(std::move(e));
 }
 
 // Closes whatever is open. A tool block's close also flushes the parallel calls buffered behind it,
@@ -173,13 +171,12 @@ void ChatStreamDecoder::text(BlockType type, std::string_view text, std::vector<
 // Starts call `i`'s block with everything buffered for it so far.
 void ChatStreamDecoder::promote(size_t i, std::vector<StreamEvent>& out) {
   ToolCall& call = calls_[i];
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockStart;
   e.index = next_index_++;
   e.block.type = BlockType::ToolUse;
   e.block.id = call.id.empty() ? "call_" + std::to_string(call.upstream_index) : call.id;
   e.block.name = restore_tool_name(call.name, restore_);
-  out.push_back(std::move(e));
   if (!call.args.empty()) {
     delta(schema::DeltaType::InputJson, call.args, out);
     call.args.clear();
@@ -266,7 +263,7 @@ void ChatStreamDecoder::tool_fragment(std::optional<int64_t> index, std::string_
 
 void ChatStreamDecoder::finalize(std::vector<StreamEvent>& out) {
   close_open(out);
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::MessageDelta;
   if (refused_) {
     e.stop_reason = schema::StopReason::Refusal;
@@ -276,18 +273,14 @@ void ChatStreamDecoder::finalize(std::vector<StreamEvent>& out) {
     e.stop_reason = calls_.empty() ? schema::StopReason::EndTurn : schema::StopReason::ToolUse;
   }
   e.usage = usage_;
-  out.push_back(std::move(e));
-  StreamEvent stop;
-  stop.type = StreamEventType::MessageStop;
-  out.push_back(std::move(stop));
+  out.emplace_back().type = StreamEventType::MessageStop;
   done_ = true;
 }
 
 void ChatStreamDecoder::fail(schema::Error error, std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::Error;
   e.error = std::move(error);
-  out.push_back(std::move(e));
   done_ = true;
 }
 

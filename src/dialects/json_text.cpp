@@ -8,6 +8,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <iterator>
 
@@ -60,18 +61,6 @@ class Sink {
   void truncate(size_t n) {
     flush();
     out_.resize(n);
-  }
-  /// Puts the first `n` (at most N) bytes of `s`, which must have N readable bytes: a copy of a
-  /// constant size is a few moves, a copy of `n` bytes a call to memcpy. Escapes and the short runs
-  /// between them are written this way.
-  template <size_t N>
-  void put_short(const char* s, size_t n) {
-    static_assert(N <= sizeof buf_);
-    if (static_cast<size_t>(std::end(buf_) - p_) < N) {
-      flush();
-    }
-    std::memcpy(p_, s, N);
-    p_ += n;
   }
 
  private:
@@ -173,7 +162,7 @@ uint64_t special_bytes(uint64_t w) {
 // What each byte that needs escaping becomes: a two-character escape where JSON has one, else
 // \u00XX with lower-case hex, as Boost.JSON writes them.
 struct Escape {
-  char text[8];  // padded for Sink::put_short
+  char text[8];  // padded for a copy of a fixed size
   unsigned char size;
 };
 constexpr auto kEscapes = [] {
@@ -199,22 +188,66 @@ void put_integer(Sink& sink, Integer n) {
   sink.put(buf, static_cast<size_t>(end - buf));
 }
 
-// Writes the quoted, escaped form of [p, end); `first` is next_to_escape(p, end), which the caller
-// may already know.
-void put_escaped(Sink& sink, const char* p, const char* first, const char* end) {
-  sink.put('"');
-  for (const char* hit = first; hit != end; hit = next_to_escape(p, end)) {
-    const auto run = static_cast<size_t>(hit - p);
-    if (run <= 16 && end - p >= 16) {
-      sink.put_short<16>(p, run);
-    } else {
-      sink.put(p, run);
-    }
-    const Escape& e = kEscapes[static_cast<unsigned char>(*hit)];
-    sink.put_short<sizeof e.text>(e.text, e.size);
-    p = hit + 1;
+// One bit per byte of the sixteen at `block` that needs escaping.
+unsigned escape_mask(const char* block) {
+#if defined(__SSE2__)
+  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+  const __m128i hit = _mm_or_si128(
+      _mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(0x1F)), w),
+      _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')), _mm_cmpeq_epi8(w, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+#else
+  unsigned mask = 0;
+  for (unsigned i = 0; i < 16; ++i) {
+    mask |= unsigned{needs_escape(static_cast<unsigned char>(block[i]))} << i;
   }
-  sink.put(p, static_cast<size_t>(end - p));
+  return mask;
+#endif
+}
+
+// Writes the quoted, escaped form of [begin, end); `first` is next_to_escape(begin, end), which the
+// caller may already know. From the first escape on, the text goes sixteen bytes at a time through
+// a local block: the escapes of a block are taken from its mask one by one, and the runs between
+// them copied with fixed-size copies, so escape-dense text (tool arguments as a JSON string, where
+// every quote is escaped) costs a few instructions per escape instead of a scan per run.
+void put_escaped(Sink& sink, const char* begin, const char* first, const char* end) {
+  constexpr size_t kBlock = 16;
+  // Worst case of one block: sixteen six-byte \u00XX escapes, then a whole block's fixed copy.
+  constexpr size_t kRoom = kBlock * 6 + kBlock;
+  sink.put('"');
+  sink.put(begin, static_cast<size_t>(first - begin));
+  // A block of text, and readable bytes after any run in it for the fixed-size copies.
+  char block[2 * kBlock] = {};
+  for (const char* p = first; p != end;) {
+    size_t skip = 0;  // leading bytes of the block that were written before
+    size_t size = kBlock;
+    if (end - p >= static_cast<ptrdiff_t>(kBlock)) {
+      std::memcpy(block, p, kBlock);
+    } else if (end - begin >= static_cast<ptrdiff_t>(kBlock)) {
+      // The text's last sixteen bytes, overlapping what was written: no copy of a variable size.
+      std::memcpy(block, end - kBlock, kBlock);
+      skip = kBlock - static_cast<size_t>(end - p);
+    } else {
+      size = static_cast<size_t>(end - p);
+      std::memcpy(block, p, size);
+    }
+    unsigned mask = escape_mask(block) & ((1u << size) - 1) & ~((1u << skip) - 1);
+    char* out = sink.room(kRoom);
+    size_t at = skip;
+    for (; mask != 0; mask &= mask - 1) {
+      const auto hit = static_cast<size_t>(std::countr_zero(mask));
+      std::memcpy(out, block + at, kBlock);
+      out += hit - at;
+      const Escape& e = kEscapes[static_cast<unsigned char>(block[hit])];
+      std::memcpy(out, e.text, sizeof e.text);
+      out += e.size;
+      at = hit + 1;
+    }
+    std::memcpy(out, block + at, kBlock);
+    out += size - at;
+    sink.commit(out);
+    p += size - skip;
+  }
   sink.put('"');
 }
 

@@ -2,7 +2,7 @@
 
 #include "dialects/json_dom.hpp"
 
-#include <boost/json/serializer.hpp>
+#include <boost/json/detail/format.hpp>
 
 #include <array>
 #include <bit>
@@ -74,15 +74,13 @@ class Sink {
   char* p_ = buf_;
 };
 
-// Boost.JSON's number spelling for doubles (e.g. 7E-1) is kept so bodies stay byte-identical;
-// doubles are rare in bodies (sampling knobs, schema bounds), so its serializer is cheap here.
-void put_double(Sink& sink, const boost::json::value& v) {
-  boost::json::serializer sr;
-  sr.reset(&v);
-  char buf[64];
-  while (!sr.done()) {
-    sink.put(sr.read(buf, sizeof buf));
-  }
+// Boost.JSON's number spelling for doubles (e.g. 7E-1) is kept so bodies stay byte-identical: the
+// characters its serializer writes for a double (detail::format_double, see
+// boost/json/impl/serializer.ipp), without the serializer's set-up around them, which cost more
+// than the digits (a sampling knob in every request).
+void put_double(Sink& sink, double d) {
+  char buf[boost::json::detail::max_number_chars + 1];
+  sink.put(buf, boost::json::detail::format_double(buf, d));
 }
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
@@ -209,8 +207,10 @@ unsigned escape_mask(const char* block) {
 // caller may already know. From the first escape on, the text goes sixteen bytes at a time through
 // a local block: the escapes of a block are taken from its mask one by one, and the runs between
 // them copied with fixed-size copies, so escape-dense text (tool arguments as a JSON string, where
-// every quote is escaped) costs a few instructions per escape instead of a scan per run.
-void put_escaped(Sink& sink, const char* begin, const char* first, const char* end) {
+// every quote is escaped) costs a few instructions per escape instead of a scan per run. Out of
+// line so that put_padded_string, inlined where kept JSON is written, stays small.
+[[gnu::noinline]] void put_escaped(Sink& sink, const char* begin, const char* first,
+                                   const char* end) {
   constexpr size_t kBlock = 16;
   // Worst case of one block: sixteen six-byte \u00XX escapes, then a whole block's fixed copy.
   constexpr size_t kRoom = kBlock * 6 + kBlock;
@@ -261,7 +261,7 @@ void put_string(Sink& sink, std::string_view s) {
 // Keys and values of kept JSON (tool schemas, tool inputs) are short: each sixteen-byte block is
 // scanned and copied whole, the bytes past the end masked off, so a string costs a few
 // instructions instead of a scan with a tail and a call to memcpy.
-void put_padded_string(Sink& sink, std::string_view s) {
+[[gnu::always_inline]] inline void put_padded_string(Sink& sink, std::string_view s) {
 #if defined(__SSE2__)
   constexpr size_t kBlock = 16;
   constexpr size_t kMaxFast = 256;  // longer text takes the general path
@@ -343,7 +343,7 @@ void put_value(Sink& sink, const boost::json::value& v) {
       put_integer(sink, v.get_uint64());
       break;
     case boost::json::kind::double_:
-      put_double(sink, v);
+      put_double(sink, v.get_double());
       break;
     case boost::json::kind::string:
       put_string(sink, v.get_string());
@@ -364,14 +364,19 @@ void put_element(Sink& sink, simdjson::dom::element e);
 // Writes a DOM object whose keys all differ in one pass over it, as Members would list it. A
 // duplicated key (rare) or a large object is rewritten from Members, which folds duplicates.
 void put_object(Sink& sink, simdjson::dom::object o) {
-  std::array<std::string_view, Members::kInline> seen;
+  // The keys so far, as raw pairs: an array of string_views would be zeroed on every call.
+  struct Key {
+    const char* data;
+    size_t size;
+  };
+  Key seen[Members::kInline];
   size_t count = 0;
   const size_t start = sink.size();
   sink.put('{');
   for (const simdjson::dom::key_value_pair kv : o) {
-    bool fold = count == seen.size();
+    bool fold = count == Members::kInline;
     for (size_t i = 0; i < count && !fold; ++i) {
-      fold = Members::same_key(seen[i], kv.key);
+      fold = Members::same_key({seen[i].data, seen[i].size}, kv.key);
     }
     if (fold) {
       sink.truncate(start);
@@ -383,7 +388,7 @@ void put_object(Sink& sink, simdjson::dom::object o) {
     if (count != 0) {
       sink.put(',');
     }
-    seen[count++] = kv.key;
+    seen[count++] = {kv.key.data(), kv.key.size()};
     put_padded_string(sink, kv.key);
     sink.put(':');
     put_element(sink, kv.value);
@@ -412,7 +417,7 @@ void put_element(Sink& sink, simdjson::dom::element e) {
       put_integer(sink, e.get_uint64().value_unsafe());
       break;
     case dom::element_type::DOUBLE:
-      put_double(sink, boost::json::value(e.get_double().value_unsafe()));
+      put_double(sink, e.get_double().value_unsafe());
       break;
     case dom::element_type::BOOL:
       if (e.get_bool().value_unsafe()) {

@@ -124,7 +124,7 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
       b.name = restore_tool_name(get_string(fn, "name").value_or(""), ctx);
       auto arguments = get_string(fn, "arguments").value_or("");
       if (!parse_arguments(arguments, b.input)) {
-        b.extra.emplace("invalid_arguments", arguments);
+        b.mutable_detail().extra.emplace("invalid_arguments", arguments);
       }
       has_tool_calls = true;
     }

@@ -432,7 +432,157 @@ void put_element(Sink& sink, simdjson::dom::element e) {
   }
 }
 
+// Reads the subset of JSON that is_compact_json_object accepts, by recursive descent.
+class CompactReader {
+ public:
+  explicit CompactReader(std::string_view text)
+      : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool whole_object() { return p_ != end_ && *p_ == '{' && object(1) && p_ == end_; }
+
+ private:
+  // Deeper text is left to the parser, whose limit (32) it stays well within.
+  static constexpr int kMaxDepth = 16;
+
+  bool value(int depth) {
+    if (p_ == end_) {
+      return false;
+    }
+    switch (*p_) {
+      case '{':
+        return object(depth + 1);
+      case '[':
+        return array(depth + 1);
+      case '"': {
+        std::string_view s;
+        return string(s);
+      }
+      case 't':
+        return word("true");
+      case 'f':
+        return word("false");
+      case 'n':
+        return word("null");
+      default:
+        return integer();
+    }
+  }
+
+  // At a '{'. Objects of more than Members::kInline keys, and any key twice, are refused: Members
+  // folds those, and the text would not be what the writer gives.
+  bool object(int depth) {
+    ++p_;
+    if (depth > kMaxDepth) {
+      return false;
+    }
+    if (p_ != end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    struct Key {  // not a string_view: an array of those is zeroed on every call
+      const char* data;
+      size_t size;
+    };
+    Key keys[Members::kInline];
+    for (size_t count = 0;; ++count) {
+      std::string_view key;
+      if (count == Members::kInline || !string(key)) {
+        return false;
+      }
+      for (size_t i = 0; i < count; ++i) {
+        if (std::string_view(keys[i].data, keys[i].size) == key) {
+          return false;
+        }
+      }
+      keys[count] = {key.data(), key.size()};
+      if (p_ == end_ || *p_++ != ':' || !value(depth) || p_ == end_) {
+        return false;
+      }
+      const char c = *p_++;
+      if (c == '}') {
+        return true;
+      }
+      if (c != ',') {
+        return false;
+      }
+    }
+  }
+
+  // At a '['.
+  bool array(int depth) {
+    ++p_;
+    if (depth > kMaxDepth) {
+      return false;
+    }
+    if (p_ != end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      if (!value(depth) || p_ == end_) {
+        return false;
+      }
+      const char c = *p_++;
+      if (c == ']') {
+        return true;
+      }
+      if (c != ',') {
+        return false;
+      }
+    }
+  }
+
+  // Printable ASCII other than a quote or a backslash: a byte the writer copies as it is and that
+  // needs no UTF-8 check.
+  static bool plain(char c) { return c >= 0x20 && c <= 0x7E && c != '"' && c != '\\'; }
+
+  bool string(std::string_view& out) {
+    if (p_ == end_ || *p_ != '"') {
+      return false;
+    }
+    const char* start = ++p_;
+    while (p_ != end_ && plain(*p_)) {
+      ++p_;
+    }
+    if (p_ == end_ || *p_ != '"') {
+      return false;
+    }
+    out = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return true;
+  }
+
+  // An int64 spelled as the writer spells it: no leading zero, no "-0", at most 18 digits. A
+  // fraction or an exponent (a double, which Boost.JSON spells its own way) is refused by the
+  // caller, which finds it where a separator belongs.
+  bool integer() {
+    const char* start = p_;
+    if (*p_ == '-') {
+      ++p_;
+    }
+    const char* digits = p_;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+      ++p_;
+    }
+    const auto n = static_cast<size_t>(p_ - digits);
+    return n != 0 && n <= 18 && (digits[0] != '0' || (n == 1 && digits == start));
+  }
+
+  bool word(std::string_view w) {
+    if (static_cast<size_t>(end_ - p_) < w.size() || std::string_view(p_, w.size()) != w) {
+      return false;
+    }
+    p_ += w.size();
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
 }  // namespace
+
+bool is_compact_json_object(std::string_view text) { return CompactReader(text).whole_object(); }
 
 void append_json_element(std::string& out, const simdjson::dom::element& e) {
   Sink sink(out);

@@ -8,6 +8,7 @@
 #include <boost/json/string.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace heimdall::dialects {
 namespace {
@@ -73,6 +74,57 @@ TEST(JsonTextTest, WritesValuesLikeBoostSerialize) {
   std::string out;
   append_json_value(out, v);
   EXPECT_EQ(out, boost::json::serialize(v));
+}
+
+TEST(JsonTextTest, CompactObjectsAreThoseTheWriterWouldWriteAgain) {
+  // Accepted text is kept instead of parsed and written again, so it must be exactly what Boost's
+  // serializer writes for it.
+  for (const std::string_view text :
+       {R"({})", R"({"a":1})", R"({"path":"src/http/acceptor.cpp","offset":1,"limit":80})",
+        R"({"":0,"a":[true,false,null,-5,0,[],{}],"c":{"d":"x y ~!"}})",
+        R"({"n":123456789012345678,"m":-123456789012345678})"}) {
+    EXPECT_TRUE(is_compact_json_object(text)) << text;
+    EXPECT_EQ(boost::json::serialize(boost::json::parse(text)), text);
+  }
+  std::string wide = "{";  // more keys than Members keeps inline
+  for (int i = 0; i < 17; ++i) {
+    wide += (i == 0 ? "\"k" : ",\"k") + std::to_string(i) + "\":1";
+  }
+  wide += "}";
+  const std::string deep = "{\"a\":" + std::string(17, '[') + std::string(17, ']') + "}";
+  const std::string_view refused[] = {"",
+                                      "{",
+                                      "[]",
+                                      "1",
+                                      R"("a")",
+                                      "{ }",
+                                      R"({"a": 1})",
+                                      R"({"a":1} )",
+                                      R"({"a":1}x)",
+                                      R"({"a":1.5})",
+                                      R"({"a":1e3})",
+                                      R"({"a":-0})",
+                                      R"({"a":01})",
+                                      R"({"a":-})",
+                                      R"({"a":1234567890123456789})",
+                                      R"({"a":1,"a":2})",
+                                      R"({"":1,"":2})",
+                                      R"({"a":"\n"})",
+                                      R"({"a":"\u0041"})",
+                                      "{\"a\":\"\xc3\xa9\"}",
+                                      "{\"a\":\"\x7f\"}",
+                                      "{\"a\":\"\t\"}",
+                                      R"({"a":tru})",
+                                      R"({"a":nul})",
+                                      R"({"a":[1,]})",
+                                      R"({"a":1,})",
+                                      R"({"a"})",
+                                      R"({a:1})",
+                                      std::string_view(wide),
+                                      std::string_view(deep)};
+  for (const std::string_view text : refused) {
+    EXPECT_FALSE(is_compact_json_object(text)) << text;
+  }
 }
 
 }  // namespace

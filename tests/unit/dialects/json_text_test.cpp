@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include <charconv>
 #include <string>
 #include <string_view>
 
@@ -124,6 +125,28 @@ TEST(JsonTextTest, CompactObjectsAreThoseTheWriterWouldWriteAgain) {
                                       std::string_view(deep)};
   for (const std::string_view text : refused) {
     EXPECT_FALSE(is_compact_json_object(text)) << text;
+  }
+}
+
+TEST(JsonTextTest, NumbersAreWrittenAsToCharsWritesThem) {
+  // Sampling knobs take a short path: every double it takes is the nearest one to some
+  // digits / 10^decimals, so these are all of them, and a few it refuses.
+  const auto check = [](double d) {
+    char expected[32];
+    char* expected_end = std::to_chars(expected, expected + sizeof expected, d).ptr;
+    std::string out;
+    JsonWriter(out).number(d);
+    ASSERT_EQ(out, std::string_view(expected, expected_end)) << d;
+  };
+  for (const double scale : {1.0, 10.0, 100.0}) {
+    for (int digits = 0; digits <= 100000; ++digits) {
+      check(digits / scale);
+      check(-digits / scale);
+    }
+  }
+  for (const double d : {0.0, -0.0, 0.001, 0.005, 0.009999, 1e-300, 999.995, 1000.0, 1e300, 0.123,
+                         1.0 / 3, 2.675, 5e-324}) {
+    check(d);
   }
 }
 

@@ -361,15 +361,17 @@ void put_value(Sink& sink, const boost::json::value& v) {
 
 void put_element(Sink& sink, simdjson::dom::element e);
 
+// An object's keys so far, kept to find one that comes twice. Not a string_view: an array of those
+// is zeroed on every call.
+struct RawKey {
+  const char* data;
+  size_t size;
+};
+
 // Writes a DOM object whose keys all differ in one pass over it, as Members would list it. A
 // duplicated key (rare) or a large object is rewritten from Members, which folds duplicates.
 void put_object(Sink& sink, simdjson::dom::object o) {
-  // The keys so far, as raw pairs: an array of string_views would be zeroed on every call.
-  struct Key {
-    const char* data;
-    size_t size;
-  };
-  Key seen[Members::kInline];
+  RawKey seen[Members::kInline];
   size_t count = 0;
   const size_t start = sink.size();
   sink.put('{');
@@ -468,23 +470,33 @@ class CompactReader {
     }
   }
 
+  // At a container's opening byte: steps over it, and over `close` when the container is empty.
+  bool enter(int depth, char close, bool& empty) {
+    ++p_;
+    empty = p_ != end_ && *p_ == close;
+    p_ += empty ? 1 : 0;
+    return depth <= kMaxDepth;
+  }
+
+  // After a member or an element: a comma, or `close`, which ends the container (`done`).
+  bool separator(char close, bool& done) {
+    if (p_ == end_) {
+      return false;
+    }
+    const char c = *p_++;
+    done = c == close;
+    return done || c == ',';
+  }
+
   // At a '{'. Objects of more than Members::kInline keys, and any key twice, are refused: Members
   // folds those, and the text would not be what the writer gives.
   bool object(int depth) {
-    ++p_;
-    if (depth > kMaxDepth) {
+    bool done = false;
+    if (!enter(depth, '}', done)) {
       return false;
     }
-    if (p_ != end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
-    struct Key {  // not a string_view: an array of those is zeroed on every call
-      const char* data;
-      size_t size;
-    };
-    Key keys[Members::kInline];
-    for (size_t count = 0;; ++count) {
+    RawKey keys[Members::kInline];
+    for (size_t count = 0; !done; ++count) {
       std::string_view key;
       if (count == Members::kInline || !string(key)) {
         return false;
@@ -495,41 +507,25 @@ class CompactReader {
         }
       }
       keys[count] = {key.data(), key.size()};
-      if (p_ == end_ || *p_++ != ':' || !value(depth) || p_ == end_) {
-        return false;
-      }
-      const char c = *p_++;
-      if (c == '}') {
-        return true;
-      }
-      if (c != ',') {
+      if (p_ == end_ || *p_++ != ':' || !value(depth) || !separator('}', done)) {
         return false;
       }
     }
+    return true;
   }
 
   // At a '['.
   bool array(int depth) {
-    ++p_;
-    if (depth > kMaxDepth) {
+    bool done = false;
+    if (!enter(depth, ']', done)) {
       return false;
     }
-    if (p_ != end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      if (!value(depth) || p_ == end_) {
-        return false;
-      }
-      const char c = *p_++;
-      if (c == ']') {
-        return true;
-      }
-      if (c != ',') {
+    while (!done) {
+      if (!value(depth) || !separator(']', done)) {
         return false;
       }
     }
+    return true;
   }
 
   // Printable ASCII other than a quote or a backslash: a byte the writer copies as it is and that

@@ -7,6 +7,7 @@
 #include "schema/sse_event.hpp"
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -35,6 +36,37 @@ Error bad_stream(std::string message) {
   return e;
 }
 
+// The upstream events the decoder reads, told apart once per event: comparing the name with each
+// known one, once to filter and once to dispatch, was a good part of a text delta's decoding.
+enum class Event {
+  Unknown,
+  MessageStart,
+  BlockStart,
+  BlockDelta,
+  BlockStop,
+  MessageDelta,
+  MessageStop,
+  Error,
+};
+
+Event event_kind(std::string_view name) {
+  // The most frequent first.
+  static constexpr std::pair<std::string_view, Event> kNames[] = {
+      {"content_block_delta", Event::BlockDelta},
+      {"content_block_start", Event::BlockStart},
+      {"content_block_stop", Event::BlockStop},
+      {"message_start", Event::MessageStart},
+      {"message_delta", Event::MessageDelta},
+      {"message_stop", Event::MessageStop},
+      {"error", Event::Error}};
+  for (const auto& [known, kind] : kNames) {
+    if (name == known) {
+      return kind;
+    }
+  }
+  return Event::Unknown;
+}
+
 class AnthropicStreamDecoder final : public StreamDecoder {
  public:
   explicit AnthropicStreamDecoder(const TranslationContext& ctx)
@@ -56,19 +88,13 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     out.push_back(error_event(bad_stream(std::move(message))));
     done_ = true;
   }
-  void on_event(std::string_view name, const Members& o, std::vector<StreamEvent>& out);
+  void on_event(Event kind, const Members& o, std::vector<StreamEvent>& out);
 
   std::string requested_model_;  // echoed instead of the upstream's model when set
   std::unordered_map<std::string, std::string> tool_name_restore_;
   schema::Usage usage_;  // cumulative: message_start's counters, overwritten by message_delta's
   bool done_ = false;
 };
-
-bool is_known_event(std::string_view name) {
-  return name == "message_start" || name == "content_block_start" ||
-         name == "content_block_delta" || name == "content_block_stop" || name == "message_delta" ||
-         name == "message_stop" || name == "error";
-}
 
 void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent>& out) {
   if (done_) {
@@ -80,7 +106,8 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
     return;
   }
   // §4.1: new event types may appear; unknown ones are skipped without parsing their data.
-  if (!name.empty() && !is_known_event(name)) {
+  Event kind = event_kind(name);
+  if (!name.empty() && kind == Event::Unknown) {
     return;
   }
   const JsonDocument doc(event.data, kMaxJsonDepth);
@@ -99,15 +126,15 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
       out.emplace_back().type = StreamEventType::Ping;
       return;
     }
-    if (!is_known_event(name)) {
+    kind = event_kind(name);
+    if (kind == Event::Unknown) {
       return;
     }
   }
-  on_event(name, o, out);
+  on_event(kind, o, out);
 }
 
-void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
-                                      std::vector<StreamEvent>& out) {
+void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<StreamEvent>& out) {
   // Built in place: a StreamEvent holds a whole ContentBlock, and moving one into `out` cost about
   // as much as the rest of a text delta's decoding. An event that fails or is skipped is dropped.
   StreamEvent& ev = out.emplace_back();
@@ -126,7 +153,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     return true;
   };
 
-  if (name == "message_start") {
+  if (kind == Event::MessageStart) {
     ev.type = StreamEventType::MessageStart;
     if (const auto mo = get_object(o, "message")) {
       if (auto id = get_string(*mo, "id")) {
@@ -143,7 +170,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
       ev.model = requested_model_;
     }
     ev.usage = usage_;
-  } else if (name == "content_block_start") {
+  } else if (kind == Event::BlockStart) {
     ev.type = StreamEventType::BlockStart;
     if (!read_index()) {
       return;
@@ -162,20 +189,23 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
         ev.block.name = it->second;
       }
     }
-  } else if (name == "content_block_delta") {
+  } else if (kind == Event::BlockDelta) {
     ev.type = StreamEventType::BlockDelta;
     if (!read_index()) {
       return;
     }
     const auto dobj = get_object(o, "delta");
-    const auto t = dobj ? get_string(*dobj, "type") : std::nullopt;
+    // Read once: the delta's type and then its payload are looked up in it.
+    const std::optional<Members> d =
+        dobj ? std::optional<Members>(std::in_place, *dobj) : std::nullopt;
+    const auto t = d ? get_string(*d, "type") : std::nullopt;
     if (!t) {
       fail_event("content_block_delta without delta type");
       return;
     }
     const std::string_view type = *t;
     auto take = [&](std::string_view key, DeltaType dt) -> bool {
-      const auto s = get_string(*dobj, key);
+      const auto s = get_string(*d, key);
       if (!s) {
         return false;
       }
@@ -193,7 +223,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     } else if (type == "signature_delta") {
       ok = take("signature", DeltaType::Signature);
     } else if (type == "citations_delta") {
-      if (const auto c = find(*dobj, "citation"); c && c->is_object()) {
+      if (const auto c = find(*d, "citation"); c && c->is_object()) {
         ev.delta_type = DeltaType::Citation;
         append_json_element(ev.delta, *c);
         ok = true;
@@ -206,12 +236,12 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
       fail_event("malformed upstream " + std::string(type));
       return;
     }
-  } else if (name == "content_block_stop") {
+  } else if (kind == Event::BlockStop) {
     ev.type = StreamEventType::BlockStop;
     if (!read_index()) {
       return;
     }
-  } else if (name == "message_delta") {
+  } else if (kind == Event::MessageDelta) {
     ev.type = StreamEventType::MessageDelta;
     if (const auto dobj = get_object(o, "delta")) {
       if (auto sr = get_string(*dobj, "stop_reason")) {
@@ -225,7 +255,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
       read_usage_into(*u, usage_);
     }
     ev.usage = usage_;
-  } else if (name == "message_stop") {
+  } else if (kind == Event::MessageStop) {
     ev.type = StreamEventType::MessageStop;
     done_ = true;
   } else {  // "error"

@@ -419,64 +419,72 @@ class ChatStreamEncoder final : public StreamEncoder {
 
  private:
   void begin(const StreamEvent& event);
-  // Appends `data: <prefix>"choices":[{…"delta":<delta>…}]}\n\n`.
+  // Appends `data: <prefix>"choices":[{…"delta":<delta>…}]}\n\n`. Chunks are written straight
+  // into `out`: open_chunk, the delta, close_chunk.
   void chunk(std::string& out, std::string_view delta, std::string_view finish_reason = {});
+  void open_chunk(std::string& out) const { out.append(head_); }
+  static void close_chunk(std::string& out, std::string_view finish_reason);
   void string_delta(std::string& out, std::string_view field, std::string_view value);
 
   StreamEncoderOptions options_;
-  // `{"id":"…","object":"chat.completion.chunk","created":N,"model":"…",` — the same in every
-  // chunk.
-  std::string prefix_;
+  // `data: {"id":"…","object":"chat.completion.chunk","created":N,"model":"…",` then
+  // `"choices":[{"index":0,"delta":`, from choices_at_ on: the same in every chunk.
+  std::string head_;
+  size_t choices_at_ = 0;
   bool done_ = false;
   size_t tool_calls_ = 0;
   schema::Usage usage_;
-  std::string scratch_;
 };
 
 void ChatStreamEncoder::begin(const StreamEvent& event) {
   int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
-  prefix_.clear();
-  prefix_.append("{\"id\":");
-  append_json_string(prefix_, openai_id_from_message(event.id));
-  prefix_.append(",\"object\":\"chat.completion.chunk\",\"created\":");
-  prefix_.append(std::to_string(created));
-  prefix_.append(",\"model\":");
-  append_json_string(prefix_, options_.model.empty() ? event.model : options_.model);
-  prefix_.push_back(',');
+  head_.assign("data: {\"id\":");
+  append_json_string(head_, openai_id_from_message(event.id));
+  head_.append(",\"object\":\"chat.completion.chunk\",\"created\":");
+  head_.append(std::to_string(created));
+  head_.append(",\"model\":");
+  append_json_string(head_, options_.model.empty() ? event.model : options_.model);
+  head_.push_back(',');
+  choices_at_ = head_.size();
+  head_.append("\"choices\":[{\"index\":0,\"delta\":");
   usage_ = event.usage;
 }
 
 void ChatStreamEncoder::chunk(std::string& out, std::string_view delta,
                               std::string_view finish_reason) {
-  out.append("data: ").append(prefix_);
-  out.append("\"choices\":[{\"index\":0,\"delta\":").append(delta);
-  out.append(",\"logprobs\":null,\"finish_reason\":");
+  open_chunk(out);
+  out.append(delta);
+  close_chunk(out, finish_reason);
+}
+
+void ChatStreamEncoder::close_chunk(std::string& out, std::string_view finish_reason) {
   if (finish_reason.empty()) {
-    out.append("null");
-  } else {
-    append_json_string(out, finish_reason);
+    out.append(",\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+    return;
   }
+  out.append(",\"logprobs\":null,\"finish_reason\":");
+  append_json_string(out, finish_reason);
   out.append("}]}\n\n");
 }
 
 void ChatStreamEncoder::string_delta(std::string& out, std::string_view field,
                                      std::string_view value) {
-  scratch_.clear();
-  scratch_.push_back('{');
-  append_json_string(scratch_, field);
-  scratch_.push_back(':');
-  append_json_string(scratch_, value);
-  scratch_.push_back('}');
-  chunk(out, scratch_);
+  open_chunk(out);
+  out.push_back('{');
+  append_json_string(out, field);
+  out.push_back(':');
+  append_json_string(out, value);
+  out.push_back('}');
+  close_chunk(out, {});
 }
 
 void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
   if (done_) {
     return;
   }
-  if (prefix_.empty() && event.type != StreamEventType::MessageStart &&
+  if (head_.empty() && event.type != StreamEventType::MessageStart &&
       event.type != StreamEventType::Error) {
     begin(StreamEvent{});  // a stream without message_start still gets well-formed chunks
   }
@@ -487,14 +495,15 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
       break;
     case StreamEventType::BlockStart:
       if (event.block.type == BlockType::ToolUse) {
-        scratch_.assign(R"({"tool_calls":[{"index":)");
-        scratch_.append(std::to_string(tool_calls_++));
-        scratch_.append(",\"id\":");
-        append_json_string(scratch_, event.block.id);
-        scratch_.append(R"(,"type":"function","function":{"name":)");
-        append_json_string(scratch_, event.block.name);
-        scratch_.append(R"(,"arguments":""}}]})");
-        chunk(out, scratch_);
+        open_chunk(out);
+        out.append(R"({"tool_calls":[{"index":)");
+        out.append(std::to_string(tool_calls_++));
+        out.append(",\"id\":");
+        append_json_string(out, event.block.id);
+        out.append(R"(,"type":"function","function":{"name":)");
+        append_json_string(out, event.block.name);
+        out.append(R"(,"arguments":""}}]})");
+        close_chunk(out, {});
       }
       break;
     case StreamEventType::BlockDelta:
@@ -509,12 +518,13 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
           string_delta(out, "reasoning_content", event.delta);
           break;
         case schema::DeltaType::InputJson:
-          scratch_.assign(R"({"tool_calls":[{"index":)");
-          scratch_.append(std::to_string(tool_calls_ == 0 ? 0 : tool_calls_ - 1));
-          scratch_.append(R"(,"function":{"arguments":)");
-          append_json_string(scratch_, event.delta);
-          scratch_.append("}}]}");
-          chunk(out, scratch_);
+          open_chunk(out);
+          out.append(R"({"tool_calls":[{"index":)");
+          out.append(std::to_string(tool_calls_ == 0 ? 0 : tool_calls_ - 1));
+          out.append(R"(,"function":{"arguments":)");
+          append_json_string(out, event.delta);
+          out.append("}}]}");
+          close_chunk(out, {});
           break;
         case schema::DeltaType::Signature:
         case schema::DeltaType::Citation:
@@ -543,7 +553,7 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
     }
     case StreamEventType::MessageStop:
       if (options_.include_usage) {
-        out.append("data: ").append(prefix_).append("\"choices\":[],\"usage\":");
+        out.append(head_, 0, choices_at_).append("\"choices\":[],\"usage\":");
         JsonWriter w(out);
         write_usage(w, usage_);
         out.append("}\n\n");

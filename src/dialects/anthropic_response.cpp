@@ -115,6 +115,12 @@ void read_usage(const Members& o, schema::Usage& usage) {
   }
 }
 
+// A usage member the canonical Usage has no slot for.
+bool is_usage_extra(std::string_view key, dom::element value) {
+  return key != "input_tokens" && key != "output_tokens" && key != "cache_read_input_tokens" &&
+         key != "cache_creation_input_tokens" && !value.is_null();
+}
+
 Error bad_upstream(std::string message) {
   return Error::make(schema::ErrorCode::BadGateway, "invalid upstream response: " + message);
 }
@@ -191,15 +197,8 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
         const Members usage(uo);
         read_usage(usage, resp.usage);
-        for (const auto [uk, value] : usage) {
-          if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
-              uk != "cache_creation_input_tokens" && !value.is_null()) {
-            auto& slot = resp.extra["usage"];
-            if (!slot.is_object()) {
-              slot.emplace_object();
-            }
-            slot.get_object()[uk] = to_boost(value);
-          }
+        if (auto kept = to_boost_object(usage, is_usage_extra)) {
+          resp.extra.emplace("usage", std::move(*kept));
         }
       }
     } else if (k == "type" || k == "role") {

@@ -36,35 +36,26 @@ Error bad_stream(std::string message) {
   return e;
 }
 
-// The upstream events the decoder reads, told apart once per event: comparing the name with each
-// known one, once to filter and once to dispatch, was a good part of a text delta's decoding.
-enum class Event {
-  Unknown,
-  MessageStart,
-  BlockStart,
-  BlockDelta,
-  BlockStop,
-  MessageDelta,
-  MessageStop,
-  Error,
-};
-
-Event event_kind(std::string_view name) {
+// The canonical event an upstream event's name stands for (Ping aside, which carries no data),
+// told apart once per event: comparing the name with each known one, once to filter and once to
+// dispatch, was a good part of a text delta's decoding. nullopt for a name this codec does not
+// know.
+std::optional<StreamEventType> event_kind(std::string_view name) {
   // The most frequent first.
-  static constexpr std::pair<std::string_view, Event> kNames[] = {
-      {"content_block_delta", Event::BlockDelta},
-      {"content_block_start", Event::BlockStart},
-      {"content_block_stop", Event::BlockStop},
-      {"message_start", Event::MessageStart},
-      {"message_delta", Event::MessageDelta},
-      {"message_stop", Event::MessageStop},
-      {"error", Event::Error}};
+  static constexpr std::pair<std::string_view, StreamEventType> kNames[] = {
+      {"content_block_delta", StreamEventType::BlockDelta},
+      {"content_block_start", StreamEventType::BlockStart},
+      {"content_block_stop", StreamEventType::BlockStop},
+      {"message_start", StreamEventType::MessageStart},
+      {"message_delta", StreamEventType::MessageDelta},
+      {"message_stop", StreamEventType::MessageStop},
+      {"error", StreamEventType::Error}};
   for (const auto& [known, kind] : kNames) {
     if (name == known) {
       return kind;
     }
   }
-  return Event::Unknown;
+  return std::nullopt;
 }
 
 class AnthropicStreamDecoder final : public StreamDecoder {
@@ -88,7 +79,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     out.push_back(error_event(bad_stream(std::move(message))));
     done_ = true;
   }
-  void on_event(Event kind, const Members& o, std::vector<StreamEvent>& out);
+  void on_event(StreamEventType kind, const Members& o, std::vector<StreamEvent>& out);
 
   std::string requested_model_;  // echoed instead of the upstream's model when set
   std::unordered_map<std::string, std::string> tool_name_restore_;
@@ -106,8 +97,8 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
     return;
   }
   // §4.1: new event types may appear; unknown ones are skipped without parsing their data.
-  Event kind = event_kind(name);
-  if (!name.empty() && kind == Event::Unknown) {
+  std::optional<StreamEventType> kind = event_kind(name);
+  if (!name.empty() && !kind) {
     return;
   }
   const JsonDocument doc(event.data, kMaxJsonDepth);
@@ -127,14 +118,15 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
       return;
     }
     kind = event_kind(name);
-    if (kind == Event::Unknown) {
+    if (!kind) {
       return;
     }
   }
-  on_event(kind, o, out);
+  on_event(*kind, o, out);
 }
 
-void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<StreamEvent>& out) {
+void AnthropicStreamDecoder::on_event(StreamEventType kind, const Members& o,
+                                      std::vector<StreamEvent>& out) {
   // Built in place: a StreamEvent holds a whole ContentBlock, and moving one into `out` cost about
   // as much as the rest of a text delta's decoding. An event that fails or is skipped is dropped.
   StreamEvent& ev = out.emplace_back();
@@ -153,7 +145,7 @@ void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<
     return true;
   };
 
-  if (kind == Event::MessageStart) {
+  if (kind == StreamEventType::MessageStart) {
     ev.type = StreamEventType::MessageStart;
     if (const auto mo = get_object(o, "message")) {
       if (auto id = get_string(*mo, "id")) {
@@ -170,7 +162,7 @@ void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<
       ev.model = requested_model_;
     }
     ev.usage = usage_;
-  } else if (kind == Event::BlockStart) {
+  } else if (kind == StreamEventType::BlockStart) {
     ev.type = StreamEventType::BlockStart;
     if (!read_index()) {
       return;
@@ -189,7 +181,7 @@ void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<
         ev.block.name = it->second;
       }
     }
-  } else if (kind == Event::BlockDelta) {
+  } else if (kind == StreamEventType::BlockDelta) {
     ev.type = StreamEventType::BlockDelta;
     if (!read_index()) {
       return;
@@ -236,12 +228,12 @@ void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<
       fail_event("malformed upstream " + std::string(type));
       return;
     }
-  } else if (kind == Event::BlockStop) {
+  } else if (kind == StreamEventType::BlockStop) {
     ev.type = StreamEventType::BlockStop;
     if (!read_index()) {
       return;
     }
-  } else if (kind == Event::MessageDelta) {
+  } else if (kind == StreamEventType::MessageDelta) {
     ev.type = StreamEventType::MessageDelta;
     if (const auto dobj = get_object(o, "delta")) {
       if (auto sr = get_string(*dobj, "stop_reason")) {
@@ -255,7 +247,7 @@ void AnthropicStreamDecoder::on_event(Event kind, const Members& o, std::vector<
       read_usage_into(*u, usage_);
     }
     ev.usage = usage_;
-  } else if (kind == Event::MessageStop) {
+  } else if (kind == StreamEventType::MessageStop) {
     ev.type = StreamEventType::MessageStop;
     done_ = true;
   } else {  // "error"

@@ -95,7 +95,7 @@ std::optional<std::string> optional_string(const Members& o, std::string_view ke
 void make_opaque(dom::element v, ContentBlock& b) {
   b = ContentBlock{};
   b.type = BlockType::Opaque;
-  b.raw = to_boost(v);
+  b.mutable_detail().raw = to_boost(v);
 }
 
 // Decodes the blocks of a `content` array into `out`.
@@ -190,7 +190,7 @@ void keep_unknown(const Members& o, ContentBlock& b,
       }
     }
     if (!is_known) {
-      b.extra[k] = to_boost(value);
+      b.mutable_detail().extra[k] = to_boost(value);
     }
   }
 }
@@ -224,10 +224,11 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
       make_opaque(v, b);
       return std::nullopt;
     }
-    b.source = std::move(*src);
+    schema::BlockDetail& detail = b.mutable_detail();
+    detail.source = std::move(*src);
     if (b.type == BlockType::Document) {
-      b.title = optional_string(o, "title");
-      b.context = optional_string(o, "context");
+      detail.title = optional_string(o, "title");
+      detail.context = optional_string(o, "context");
     }
     if (b.type == BlockType::Document) {
       keep_unknown(o, b, {"source", "title", "context"});
@@ -272,7 +273,8 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
       }
       b.is_error = is_error;
       if (!b.is_error) {
-        b.extra["is_error"] = false;  // explicit false is rare; kept so the bytes round-trip
+        b.mutable_detail().extra["is_error"] =
+            false;  // explicit false is rare; kept so the bytes round-trip
       }
     }
     keep_unknown(o, b, {"tool_use_id", "content", "is_error"});
@@ -334,7 +336,7 @@ bool writes_as_string(const std::vector<ContentBlock>& blocks, bool content_is_s
     return true;
   }
   return blocks.size() == 1 && blocks[0].type == BlockType::Text && !blocks[0].cache_control &&
-         blocks[0].extra.empty();
+         blocks[0].detail().extra.empty();
 }
 
 void write_content_value(JsonWriter& w, const std::vector<ContentBlock>& blocks,
@@ -347,7 +349,7 @@ void write_content_value(JsonWriter& w, const std::vector<ContentBlock>& blocks,
 }
 
 void write_source(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
-  const MediaSource& s = b.source;
+  const MediaSource& s = b.detail().source;
   w.key("source");
   w.begin_object();
   switch (s.kind) {
@@ -389,7 +391,7 @@ void write_source(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
 
 void write_extra(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
   if (shape == BlockShape::RequestSameDialect) {
-    for (const auto& kv : b.extra) {
+    for (const auto& kv : b.detail().extra) {
       w.key(kv.key());
       w.value(kv.value());
     }
@@ -439,7 +441,7 @@ bool is_encodable(const ContentBlock& b, BlockShape shape) {
       if (shape == BlockShape::RequestOtherDialect) {
         return false;
       }
-      if (const auto* o = b.raw.if_object()) {
+      if (const auto* o = b.detail().raw.if_object()) {
         const auto* t = find(*o, "type");
         return t != nullptr && t->is_string();
       }
@@ -451,7 +453,7 @@ bool is_encodable(const ContentBlock& b, BlockShape shape) {
 
 void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
   if (b.type == BlockType::Opaque) {
-    w.value(b.raw);
+    w.value(b.detail().raw);
     return;
   }
   w.begin_object();
@@ -462,7 +464,7 @@ void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
       if (shape == BlockShape::Response) {
         // The SDK types declare `citations: TextCitation[] | null` on every response text block.
         w.key("citations");
-        const auto* c = find(b.extra, "citations");
+        const auto* c = find(b.detail().extra, "citations");
         if (c != nullptr && c->is_array()) {
           w.value(*c);
         } else {
@@ -474,11 +476,11 @@ void encode_block(JsonWriter& w, const ContentBlock& b, BlockShape shape) {
     case BlockType::Document:
       w.field("type", b.type == BlockType::Image ? "image" : "document");
       write_source(w, b, shape);
-      if (b.title) {
-        w.field("title", *b.title);
+      if (const schema::BlockDetail& detail = b.detail(); detail.title) {
+        w.field("title", *detail.title);
       }
-      if (b.context) {
-        w.field("context", *b.context);
+      if (const schema::BlockDetail& detail = b.detail(); detail.context) {
+        w.field("context", *detail.context);
       }
       break;
     case BlockType::ToolUse:

@@ -54,7 +54,7 @@ void write_system(JsonWriter& w, const CanonicalRequest& req, bool same) {
   for (const auto& b : req.system) {
     if (b.type == BlockType::Text) {
       ++text_blocks;
-      plain = plain && !b.cache_control && (!same || b.extra.empty());
+      plain = plain && !b.cache_control && (!same || b.detail().extra.empty());
     }
   }
   if (text_blocks == 0) {
@@ -105,7 +105,7 @@ void write_messages(JsonWriter& w, const CanonicalRequest& req, bool same) {
     w.key("content");
     const bool as_string = m.content_is_string && m.content.size() == 1 &&
                            m.content[0].type == BlockType::Text && !m.content[0].cache_control &&
-                           m.content[0].extra.empty();
+                           m.content[0].detail().extra.empty();
     if (as_string) {
       w.string(m.content[0].text);
     } else {

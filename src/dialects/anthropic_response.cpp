@@ -93,11 +93,8 @@ void write_usage(JsonWriter& w, const schema::Usage& usage) {
 
 namespace {
 
-void read_usage(dom::element v, schema::Usage& usage) {
-  dom::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) {
-    return;
-  }
+// `o`: the usage object's members, read once for all the counters.
+void read_usage(const Members& o, schema::Usage& usage) {
   auto read = [&](std::string_view key, uint64_t& slot) {
     if (const auto n = find(o, key)) {
       if (auto u = as_uint(*n)) {
@@ -118,13 +115,24 @@ void read_usage(dom::element v, schema::Usage& usage) {
   }
 }
 
+// A usage member the canonical Usage has no slot for.
+bool is_usage_extra(std::string_view key, dom::element value) {
+  return key != "input_tokens" && key != "output_tokens" && key != "cache_read_input_tokens" &&
+         key != "cache_creation_input_tokens" && !value.is_null();
+}
+
 Error bad_upstream(std::string message) {
   return Error::make(schema::ErrorCode::BadGateway, "invalid upstream response: " + message);
 }
 
 }  // namespace
 
-void read_usage_into(dom::element v, schema::Usage& usage) { read_usage(v, usage); }
+void read_usage_into(dom::element v, schema::Usage& usage) {
+  dom::object o;
+  if (v.get_object().get(o) == simdjson::SUCCESS) {
+    read_usage(Members(o), usage);
+  }
+}
 
 schema::Result<CanonicalResponse> decode_response(std::string_view body,
                                                   const TranslationContext& ctx) {
@@ -136,12 +144,13 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
   if (doc.root()->get_object().get(o) != simdjson::SUCCESS) {
     return bad_upstream("expected a JSON object");
   }
-  if (get_string(o, "type") == "error") {
+  const Members members(o);
+  if (get_string(members, "type") == "error") {
     // An error body that arrived with a 2xx status: treat it like decode_error would.
     return decode_error(0, body);
   }
   CanonicalResponse resp;
-  for (const auto [k, v] : Members(o)) {
+  for (const auto [k, v] : members) {
     std::string_view text;
     const bool is_string = v.get_string().get(text) == simdjson::SUCCESS;
     if (k == "id") {
@@ -183,19 +192,13 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
         resp.stop_sequence = std::string(text);
       }
     } else if (k == "usage") {
-      read_usage(v, resp.usage);
       // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
       dom::object uo;
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
-        for (const auto [uk, value] : Members(uo)) {
-          if (uk != "input_tokens" && uk != "output_tokens" && uk != "cache_read_input_tokens" &&
-              uk != "cache_creation_input_tokens" && !value.is_null()) {
-            auto& slot = resp.extra["usage"];
-            if (!slot.is_object()) {
-              slot.emplace_object();
-            }
-            slot.get_object()[uk] = to_boost(value);
-          }
+        const Members usage(uo);
+        read_usage(usage, resp.usage);
+        if (auto kept = to_boost_object(usage, is_usage_extra)) {
+          resp.extra.emplace("usage", std::move(*kept));
         }
       }
     } else if (k == "type" || k == "role") {

@@ -6,6 +6,8 @@
 #include "dialects/anthropic_json.hpp"
 #include "schema/sse_event.hpp"
 
+#include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -34,6 +36,28 @@ Error bad_stream(std::string message) {
   return e;
 }
 
+// The canonical event an upstream event's name stands for (Ping aside, which carries no data),
+// told apart once per event: comparing the name with each known one, once to filter and once to
+// dispatch, was a good part of a text delta's decoding. nullopt for a name this codec does not
+// know.
+std::optional<StreamEventType> event_kind(std::string_view name) {
+  // The most frequent first.
+  static constexpr std::pair<std::string_view, StreamEventType> kNames[] = {
+      {"content_block_delta", StreamEventType::BlockDelta},
+      {"content_block_start", StreamEventType::BlockStart},
+      {"content_block_stop", StreamEventType::BlockStop},
+      {"message_start", StreamEventType::MessageStart},
+      {"message_delta", StreamEventType::MessageDelta},
+      {"message_stop", StreamEventType::MessageStop},
+      {"error", StreamEventType::Error}};
+  for (const auto& [known, kind] : kNames) {
+    if (name == known) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
 class AnthropicStreamDecoder final : public StreamDecoder {
  public:
   explicit AnthropicStreamDecoder(const TranslationContext& ctx)
@@ -55,7 +79,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     out.push_back(error_event(bad_stream(std::move(message))));
     done_ = true;
   }
-  void on_event(std::string_view name, const Members& o, std::vector<StreamEvent>& out);
+  void on_event(StreamEventType kind, const Members& o, std::vector<StreamEvent>& out);
 
   std::string requested_model_;  // echoed instead of the upstream's model when set
   std::unordered_map<std::string, std::string> tool_name_restore_;
@@ -63,25 +87,18 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   bool done_ = false;
 };
 
-bool is_known_event(std::string_view name) {
-  return name == "message_start" || name == "content_block_start" ||
-         name == "content_block_delta" || name == "content_block_stop" || name == "message_delta" ||
-         name == "message_stop" || name == "error";
-}
-
 void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent>& out) {
   if (done_) {
     return;
   }
   std::string_view name = event.event;
   if (name == "ping") {
-    StreamEvent ev;
-    ev.type = StreamEventType::Ping;
-    out.push_back(std::move(ev));
+    out.emplace_back().type = StreamEventType::Ping;
     return;
   }
   // §4.1: new event types may appear; unknown ones are skipped without parsing their data.
-  if (!name.empty() && !is_known_event(name)) {
+  std::optional<StreamEventType> kind = event_kind(name);
+  if (!name.empty() && !kind) {
     return;
   }
   const JsonDocument doc(event.data, kMaxJsonDepth);
@@ -97,33 +114,38 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
       name = *t;
     }
     if (name == "ping") {
-      StreamEvent ev;
-      ev.type = StreamEventType::Ping;
-      out.push_back(std::move(ev));
+      out.emplace_back().type = StreamEventType::Ping;
       return;
     }
-    if (!is_known_event(name)) {
+    kind = event_kind(name);
+    if (!kind) {
       return;
     }
   }
-  on_event(name, o, out);
+  on_event(*kind, o, out);
 }
 
-void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
+void AnthropicStreamDecoder::on_event(StreamEventType kind, const Members& o,
                                       std::vector<StreamEvent>& out) {
-  StreamEvent ev;
+  // Built in place: a StreamEvent holds a whole ContentBlock, and moving one into `out` cost about
+  // as much as the rest of a text delta's decoding. An event that fails or is skipped is dropped.
+  StreamEvent& ev = out.emplace_back();
+  auto fail_event = [&](std::string message) {
+    out.pop_back();
+    fail(out, std::move(message));
+  };
   auto read_index = [&]() -> bool {
     const auto i = find(o, "index");
     const auto n = i ? as_uint(*i) : std::nullopt;
     if (!n) {
-      fail(out, "upstream stream event without index");
+      fail_event("upstream stream event without index");
       return false;
     }
     ev.index = static_cast<size_t>(*n);
     return true;
   };
 
-  if (name == "message_start") {
+  if (kind == StreamEventType::MessageStart) {
     ev.type = StreamEventType::MessageStart;
     if (const auto mo = get_object(o, "message")) {
       if (auto id = get_string(*mo, "id")) {
@@ -140,18 +162,18 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
       ev.model = requested_model_;
     }
     ev.usage = usage_;
-  } else if (name == "content_block_start") {
+  } else if (kind == StreamEventType::BlockStart) {
     ev.type = StreamEventType::BlockStart;
     if (!read_index()) {
       return;
     }
     const auto cb = find(o, "content_block");
     if (!cb) {
-      fail(out, "content_block_start without content_block");
+      fail_event("content_block_start without content_block");
       return;
     }
     if (auto err = decode_block(*cb, Path{nullptr, "content_block", 0}, ev.block)) {
-      fail(out, "invalid upstream content block: " + err->message);
+      fail_event("invalid upstream content block: " + err->message);
       return;
     }
     if (ev.block.type == BlockType::ToolUse) {
@@ -159,20 +181,23 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
         ev.block.name = it->second;
       }
     }
-  } else if (name == "content_block_delta") {
+  } else if (kind == StreamEventType::BlockDelta) {
     ev.type = StreamEventType::BlockDelta;
     if (!read_index()) {
       return;
     }
     const auto dobj = get_object(o, "delta");
-    const auto t = dobj ? get_string(*dobj, "type") : std::nullopt;
+    // Read once: the delta's type and then its payload are looked up in it.
+    const std::optional<Members> d =
+        dobj ? std::optional<Members>(std::in_place, *dobj) : std::nullopt;
+    const auto t = d ? get_string(*d, "type") : std::nullopt;
     if (!t) {
-      fail(out, "content_block_delta without delta type");
+      fail_event("content_block_delta without delta type");
       return;
     }
     const std::string_view type = *t;
     auto take = [&](std::string_view key, DeltaType dt) -> bool {
-      const auto s = get_string(*dobj, key);
+      const auto s = get_string(*d, key);
       if (!s) {
         return false;
       }
@@ -190,24 +215,25 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     } else if (type == "signature_delta") {
       ok = take("signature", DeltaType::Signature);
     } else if (type == "citations_delta") {
-      if (const auto c = find(*dobj, "citation"); c && c->is_object()) {
+      if (const auto c = find(*d, "citation"); c && c->is_object()) {
         ev.delta_type = DeltaType::Citation;
         append_json_element(ev.delta, *c);
         ok = true;
       }
     } else {
-      return;  // a delta kind newer than this codec: skipped like an unknown event
-    }
-    if (!ok) {
-      fail(out, "malformed upstream " + std::string(type));
+      out.pop_back();  // a delta kind newer than this codec: skipped like an unknown event
       return;
     }
-  } else if (name == "content_block_stop") {
+    if (!ok) {
+      fail_event("malformed upstream " + std::string(type));
+      return;
+    }
+  } else if (kind == StreamEventType::BlockStop) {
     ev.type = StreamEventType::BlockStop;
     if (!read_index()) {
       return;
     }
-  } else if (name == "message_delta") {
+  } else if (kind == StreamEventType::MessageDelta) {
     ev.type = StreamEventType::MessageDelta;
     if (const auto dobj = get_object(o, "delta")) {
       if (auto sr = get_string(*dobj, "stop_reason")) {
@@ -221,7 +247,7 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
       read_usage_into(*u, usage_);
     }
     ev.usage = usage_;
-  } else if (name == "message_stop") {
+  } else if (kind == StreamEventType::MessageStop) {
     ev.type = StreamEventType::MessageStop;
     done_ = true;
   } else {  // "error"
@@ -237,7 +263,6 @@ void AnthropicStreamDecoder::on_event(std::string_view name, const Members& o,
     ev = error_event(error_from_type(type, message));
     done_ = true;
   }
-  out.push_back(std::move(ev));
 }
 
 // --- encoder ---
@@ -250,16 +275,25 @@ class AnthropicStreamEncoder final : public StreamEncoder {
   void encode(const StreamEvent& event, std::string& out) override;
 
  private:
-  void frame(std::string& out, std::string_view name) {
-    schema::append_sse_frame(out, name, json_);
+  // Frames are written straight into `out`, as schema::append_sse_frame writes them: the head
+  // ("event: <name>\ndata: "), the JSON, then end_frame. Building the JSON apart and copying it
+  // cost a tenth of a text delta.
+  template <size_t N>
+  static void begin_frame(std::string& out, const char (&name)[N]) {
+    constexpr std::string_view kEvent = "event: ", kData = "\ndata: ";
+    char head[kEvent.size() + N - 1 + kData.size()];  // one append, not three
+    std::memcpy(head, kEvent.data(), kEvent.size());
+    std::memcpy(head + kEvent.size(), name, N - 1);
+    std::memcpy(head + kEvent.size() + N - 1, kData.data(), kData.size());
+    out.append(head, sizeof head);
   }
+  static void end_frame(std::string& out) { out.append("\n\n"); }
   void block_start(const schema::ContentBlock& block, size_t source_index, std::string& out);
   void delta(std::string_view type, std::string_view key, std::string_view text, std::string& out);
   void close_open_block(std::string& out);
 
   std::string model_;
-  std::string json_;   // the frame being built; reused so steady-state encoding does not allocate
-  bool open_ = false;  // a block is open and being written
+  bool open_ = false;       // a block is open and being written
   bool skipping_ = false;   // a block is open that this dialect cannot show (e.g. an image)
   size_t open_source_ = 0;  // its canonical index
   size_t open_index_ = 0;   // its index on the wire (dropped blocks leave no gap, §4.2)
@@ -284,8 +318,8 @@ bool stream_encodable(const schema::ContentBlock& b) {
 
 void AnthropicStreamEncoder::delta(std::string_view type, std::string_view key,
                                    std::string_view text, std::string& out) {
-  json_.clear();
-  JsonWriter w(json_);
+  begin_frame(out, "content_block_delta");
+  JsonWriter w(out);
   w.begin_object();
   w.field("type", "content_block_delta");
   w.field_uint("index", open_index_);
@@ -300,7 +334,7 @@ void AnthropicStreamEncoder::delta(std::string_view type, std::string_view key,
   }
   w.end_object();
   w.end_object();
-  frame(out, "content_block_delta");
+  end_frame(out);
 }
 
 void AnthropicStreamEncoder::close_open_block(std::string& out) {
@@ -316,13 +350,13 @@ void AnthropicStreamEncoder::close_open_block(std::string& out) {
     delta("signature_delta", "signature", pending_signature_, out);
     pending_signature_.clear();
   }
-  json_.clear();
-  JsonWriter w(json_);
+  begin_frame(out, "content_block_stop");
+  JsonWriter w(out);
   w.begin_object();
   w.field("type", "content_block_stop");
   w.field_uint("index", open_index_);
   w.end_object();
-  frame(out, "content_block_stop");
+  end_frame(out);
 }
 
 void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t source_index,
@@ -335,8 +369,8 @@ void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t s
     return;
   }
   open_index_ = next_index_++;
-  json_.clear();
-  JsonWriter w(json_);
+  begin_frame(out, "content_block_start");
+  JsonWriter w(out);
   w.begin_object();
   w.field("type", "content_block_start");
   w.field_uint("index", open_index_);
@@ -366,7 +400,7 @@ void AnthropicStreamEncoder::block_start(const schema::ContentBlock& b, size_t s
       break;
   }
   w.end_object();
-  frame(out, "content_block_start");
+  end_frame(out);
 
   if (b.type == BlockType::Text && !b.text.empty()) {
     delta("text_delta", "text", b.text, out);
@@ -385,8 +419,8 @@ void AnthropicStreamEncoder::encode(const StreamEvent& event, std::string& out) 
   }
   switch (event.type) {
     case StreamEventType::MessageStart: {
-      json_.clear();
-      JsonWriter w(json_);
+      begin_frame(out, "message_start");
+      JsonWriter w(out);
       w.begin_object();
       w.field("type", "message_start");
       w.key("message");
@@ -404,7 +438,7 @@ void AnthropicStreamEncoder::encode(const StreamEvent& event, std::string& out) 
       write_usage(w, event.usage);
       w.end_object();
       w.end_object();
-      frame(out, "message_start");
+      end_frame(out);
       break;
     }
     case StreamEventType::BlockStart:
@@ -442,8 +476,8 @@ void AnthropicStreamEncoder::encode(const StreamEvent& event, std::string& out) 
       break;
     case StreamEventType::MessageDelta: {
       close_open_block(out);
-      json_.clear();
-      JsonWriter w(json_);
+      begin_frame(out, "message_delta");
+      JsonWriter w(out);
       w.begin_object();
       w.field("type", "message_delta");
       w.key("delta");
@@ -475,7 +509,7 @@ void AnthropicStreamEncoder::encode(const StreamEvent& event, std::string& out) 
       w.field_uint("output_tokens", u.output_tokens);
       w.end_object();
       w.end_object();
-      frame(out, "message_delta");
+      end_frame(out);
       break;
     }
     case StreamEventType::MessageStop:
@@ -487,11 +521,11 @@ void AnthropicStreamEncoder::encode(const StreamEvent& event, std::string& out) 
       schema::append_sse_frame(out, "ping", R"({"type":"ping"})");
       break;
     case StreamEventType::Error: {
-      json_.clear();
-      JsonWriter w(json_);
+      begin_frame(out, "error");
+      JsonWriter w(out);
       write_error_head(w, event.error);
       w.end_object();
-      frame(out, "error");
+      end_frame(out);
       done_ = true;
       break;
     }

@@ -11,9 +11,9 @@ size_t encoded_size_hint(const schema::CanonicalRequest& request) {
     n += 32;
     for (const schema::ContentBlock& b : m.content) {
       // Inputs are written as escaped strings by OpenAI encoders: a quote in four is generous.
-      n += b.text.size() + b.source.data.size() + b.input.size() * 5 / 4 + 64;
+      n += b.text.size() + b.detail().source.data.size() + b.input.size() * 5 / 4 + 64;
       for (const schema::ContentBlock& inner : b.content) {
-        n += inner.text.size() + inner.source.data.size() + 32;
+        n += inner.text.size() + inner.detail().source.data.size() + 32;
       }
     }
   }

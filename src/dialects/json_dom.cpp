@@ -121,6 +121,27 @@ boost::json::value to_boost(dom::element e) {
   return st.release();
 }
 
+std::optional<boost::json::object> to_boost_object(const Members& m,
+                                                   bool (*keep)(std::string_view key,
+                                                                dom::element value)) {
+  unsigned char temp[1024];
+  boost::json::value_stack st({}, temp, sizeof temp);
+  st.reset();
+  size_t kept = 0;
+  for (const auto& [key, value] : m) {
+    if (keep(key, value)) {
+      st.push_key(key);
+      push(value, st);
+      ++kept;
+    }
+  }
+  if (kept == 0) {
+    return std::nullopt;
+  }
+  st.push_object(kept);
+  return std::move(st.release().as_object());
+}
+
 std::optional<dom::element> find(dom::object o, std::string_view key) {
   std::optional<dom::element> found;
   for (const dom::key_value_pair kv : o) {
@@ -222,8 +243,7 @@ Members::Members(dom::object o) : items_(reinterpret_cast<Member*>(inline_)) {
     Member* same = nullptr;
     for (Member* m = items_; m != items_ + size_; ++m) {
       // Most keys differ in length or first byte: memcmp is called for few pairs.
-      if (m->key.size() == kv.key.size() && !kv.key.empty() && m->key[0] == kv.key[0] &&
-          m->key == kv.key) {
+      if (same_key(m->key, kv.key)) {
         same = m;
         break;
       }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <simdjson.h>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -62,6 +63,13 @@ class Members {
 
   explicit Members(simdjson::dom::object o);
   ~Members();
+  /// Whether two keys of one object fold into one member. An empty key never folds with another
+  /// while the object is small (kInline keys or fewer), as this class has always read them.
+  static bool same_key(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && !b.empty() && a[0] == b[0] && a == b;
+  }
+  /// Objects with more keys than this take the heap with a hash index.
+  static constexpr size_t kInline = 16;
   // items_ may point into this object.
   Members(const Members&) = delete;
   Members& operator=(const Members&) = delete;
@@ -85,7 +93,6 @@ class Members {
  private:
   // Objects the codecs read by key are small; larger ones (extras, arbitrary maps) go to the heap
   // with a hash index, so a body with many keys costs linear time, not quadratic.
-  static constexpr size_t kInline = 16;
   struct Large;
   std::optional<simdjson::dom::element> find_large(std::string_view key) const;
 
@@ -127,6 +134,13 @@ inline std::optional<simdjson::dom::array> get_array(const Members& m, std::stri
 inline std::optional<uint64_t> get_uint(const Members& m, std::string_view key) {
   return uint_of(m.find(key));
 }
+
+/// A deep copy of the members of `m` that `keep` accepts, built as one object in one step, as
+/// to_boost builds one (inserting them one by one into an object cost more than copying them);
+/// nullopt when it accepts none.
+std::optional<boost::json::object> to_boost_object(const Members& m,
+                                                   bool (*keep)(std::string_view key,
+                                                                simdjson::dom::element value));
 
 /// A number of any JSON kind as a double.
 std::optional<double> as_number(simdjson::dom::element v);

@@ -2,12 +2,13 @@
 
 #include "dialects/json_dom.hpp"
 
-#include <boost/json/serializer.hpp>
+#include <boost/json/detail/format.hpp>
 
 #include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <iterator>
 
@@ -46,17 +47,20 @@ class Sink {
     p_ += n;
   }
   void put(std::string_view s) { put(s.data(), s.size()); }
-  /// Puts the first `n` (at most N) bytes of `s`, which must have N readable bytes: a copy of a
-  /// constant size is a few moves, a copy of `n` bytes a call to memcpy. Escapes and the short runs
-  /// between them are written this way.
-  template <size_t N>
-  void put_short(const char* s, size_t n) {
-    static_assert(N <= sizeof buf_);
-    if (static_cast<size_t>(std::end(buf_) - p_) < N) {
+  /// A pointer to `n` free bytes (at most the buffer's size) for the caller to fill; commit(end)
+  /// then keeps what was written up to `end`.
+  char* room(size_t n) {
+    if (n > static_cast<size_t>(std::end(buf_) - p_)) {
       flush();
     }
-    std::memcpy(p_, s, N);
-    p_ += n;
+    return p_;
+  }
+  void commit(char* end) { p_ = end; }
+  /// Bytes written so far, and dropping what was written after the first `n` of them.
+  size_t size() const { return out_.size() + static_cast<size_t>(p_ - buf_); }
+  void truncate(size_t n) {
+    flush();
+    out_.resize(n);
   }
 
  private:
@@ -70,15 +74,13 @@ class Sink {
   char* p_ = buf_;
 };
 
-// Boost.JSON's number spelling for doubles (e.g. 7E-1) is kept so bodies stay byte-identical;
-// doubles are rare in bodies (sampling knobs, schema bounds), so its serializer is cheap here.
-void put_double(Sink& sink, const boost::json::value& v) {
-  boost::json::serializer sr;
-  sr.reset(&v);
-  char buf[64];
-  while (!sr.done()) {
-    sink.put(sr.read(buf, sizeof buf));
-  }
+// Boost.JSON's number spelling for doubles (e.g. 7E-1) is kept so bodies stay byte-identical: the
+// characters its serializer writes for a double (detail::format_double, see
+// boost/json/impl/serializer.ipp), without the serializer's set-up around them, which cost more
+// than the digits (a sampling knob in every request).
+void put_double(Sink& sink, double d) {
+  char buf[boost::json::detail::max_number_chars + 1];
+  sink.put(buf, boost::json::detail::format_double(buf, d));
 }
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
@@ -158,7 +160,7 @@ uint64_t special_bytes(uint64_t w) {
 // What each byte that needs escaping becomes: a two-character escape where JSON has one, else
 // \u00XX with lower-case hex, as Boost.JSON writes them.
 struct Escape {
-  char text[8];  // padded for Sink::put_short
+  char text[8];  // padded for a copy of a fixed size
   unsigned char size;
 };
 constexpr auto kEscapes = [] {
@@ -184,28 +186,120 @@ void put_integer(Sink& sink, Integer n) {
   sink.put(buf, static_cast<size_t>(end - buf));
 }
 
-// Writes the quoted, escaped form of [p, end); `first` is next_to_escape(p, end), which the caller
-// may already know.
-void put_escaped(Sink& sink, const char* p, const char* first, const char* end) {
-  sink.put('"');
-  for (const char* hit = first; hit != end; hit = next_to_escape(p, end)) {
-    const auto run = static_cast<size_t>(hit - p);
-    if (run <= 16 && end - p >= 16) {
-      sink.put_short<16>(p, run);
-    } else {
-      sink.put(p, run);
-    }
-    const Escape& e = kEscapes[static_cast<unsigned char>(*hit)];
-    sink.put_short<sizeof e.text>(e.text, e.size);
-    p = hit + 1;
+// One bit per byte of the sixteen at `block` that needs escaping.
+unsigned escape_mask(const char* block) {
+#if defined(__SSE2__)
+  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+  const __m128i hit = _mm_or_si128(
+      _mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(0x1F)), w),
+      _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')), _mm_cmpeq_epi8(w, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+#else
+  unsigned mask = 0;
+  for (unsigned i = 0; i < 16; ++i) {
+    mask |= unsigned{needs_escape(static_cast<unsigned char>(block[i]))} << i;
   }
-  sink.put(p, static_cast<size_t>(end - p));
+  return mask;
+#endif
+}
+
+// Writes the quoted, escaped form of [begin, end); `first` is next_to_escape(begin, end), which the
+// caller may already know. From the first escape on, the text goes sixteen bytes at a time through
+// a local block: the escapes of a block are taken from its mask one by one, and the runs between
+// them copied with fixed-size copies, so escape-dense text (tool arguments as a JSON string, where
+// every quote is escaped) costs a few instructions per escape instead of a scan per run. Out of
+// line so that put_padded_string, inlined where kept JSON is written, stays small.
+[[gnu::noinline]] void put_escaped(Sink& sink, const char* begin, const char* first,
+                                   const char* end) {
+  constexpr size_t kBlock = 16;
+  // Worst case of one block: sixteen six-byte \u00XX escapes, then a whole block's fixed copy.
+  constexpr size_t kRoom = kBlock * 6 + kBlock;
+  sink.put('"');
+  sink.put(begin, static_cast<size_t>(first - begin));
+  // A block of text, and readable bytes after any run in it for the fixed-size copies.
+  char block[2 * kBlock] = {};
+  for (const char* p = first; p != end;) {
+    size_t skip = 0;  // leading bytes of the block that were written before
+    size_t size = kBlock;
+    if (end - p >= static_cast<ptrdiff_t>(kBlock)) {
+      std::memcpy(block, p, kBlock);
+    } else if (end - begin >= static_cast<ptrdiff_t>(kBlock)) {
+      // The text's last sixteen bytes, overlapping what was written: no copy of a variable size.
+      std::memcpy(block, end - kBlock, kBlock);
+      skip = kBlock - static_cast<size_t>(end - p);
+    } else {
+      size = static_cast<size_t>(end - p);
+      std::memcpy(block, p, size);
+    }
+    unsigned mask = escape_mask(block) & ((1u << size) - 1) & ~((1u << skip) - 1);
+    char* out = sink.room(kRoom);
+    size_t at = skip;
+    for (; mask != 0; mask &= mask - 1) {
+      const auto hit = static_cast<size_t>(std::countr_zero(mask));
+      std::memcpy(out, block + at, kBlock);
+      out += hit - at;
+      const Escape& e = kEscapes[static_cast<unsigned char>(block[hit])];
+      std::memcpy(out, e.text, sizeof e.text);
+      out += e.size;
+      at = hit + 1;
+    }
+    std::memcpy(out, block + at, kBlock);
+    out += size - at;
+    sink.commit(out);
+    p += size - skip;
+  }
   sink.put('"');
 }
 
 void put_string(Sink& sink, std::string_view s) {
   const char* end = s.data() + s.size();
   put_escaped(sink, s.data(), next_to_escape(s.data(), end), end);
+}
+
+// put_string for a string of a simdjson DOM, which keeps at least SIMDJSON_PADDING readable bytes
+// of its string buffer after every string (its own kernels copy in blocks past a string's end).
+// Keys and values of kept JSON (tool schemas, tool inputs) are short: each sixteen-byte block is
+// scanned and copied whole, the bytes past the end masked off, so a string costs a few
+// instructions instead of a scan with a tail and a call to memcpy.
+[[gnu::always_inline]] inline void put_padded_string(Sink& sink, std::string_view s) {
+#if defined(__SSE2__)
+  constexpr size_t kBlock = 16;
+  constexpr size_t kMaxFast = 256;  // longer text takes the general path
+  if (s.size() <= kMaxFast) {
+    const __m128i kControlMax = _mm_set1_epi8(0x1F);
+    const __m128i kQuote = _mm_set1_epi8('"');
+    const __m128i kBackslash = _mm_set1_epi8('\\');
+    char* const start = sink.room(s.size() + kBlock + 2);
+    char* out = start;
+    *out++ = '"';
+    for (size_t at = 0;; at += kBlock) {
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+      const __m128i hit =
+          _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, kControlMax), w),
+                       _mm_or_si128(_mm_cmpeq_epi8(w, kQuote), _mm_cmpeq_epi8(w, kBackslash)));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      const size_t left = s.size() - at;
+      if (left < kBlock) {
+        mask &= (1u << left) - 1;
+      }
+      if (mask != 0) {
+        // Something to escape: nothing is committed, the general path writes the string.
+        put_escaped(sink, s.data(), s.data() + at + std::countr_zero(mask), s.data() + s.size());
+        return;
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), w);
+      if (left <= kBlock) {
+        out += left;
+        break;
+      }
+      out += kBlock;
+    }
+    *out++ = '"';
+    sink.commit(out);
+    return;
+  }
+#endif
+  put_string(sink, s);
 }
 
 // Writes `items` between `open` and `close`, separated by commas, each with `put_item`.
@@ -249,7 +343,7 @@ void put_value(Sink& sink, const boost::json::value& v) {
       put_integer(sink, v.get_uint64());
       break;
     case boost::json::kind::double_:
-      put_double(sink, v);
+      put_double(sink, v.get_double());
       break;
     case boost::json::kind::string:
       put_string(sink, v.get_string());
@@ -265,13 +359,50 @@ void put_value(Sink& sink, const boost::json::value& v) {
   }
 }
 
+void put_element(Sink& sink, simdjson::dom::element e);
+
+// An object's keys so far, kept to find one that comes twice. Not a string_view: an array of those
+// is zeroed on every call.
+struct RawKey {
+  const char* data;
+  size_t size;
+};
+
+// Writes a DOM object whose keys all differ in one pass over it, as Members would list it. A
+// duplicated key (rare) or a large object is rewritten from Members, which folds duplicates.
+void put_object(Sink& sink, simdjson::dom::object o) {
+  RawKey seen[Members::kInline];
+  size_t count = 0;
+  const size_t start = sink.size();
+  sink.put('{');
+  for (const simdjson::dom::key_value_pair kv : o) {
+    bool fold = count == Members::kInline;
+    for (size_t i = 0; i < count && !fold; ++i) {
+      fold = Members::same_key({seen[i].data, seen[i].size}, kv.key);
+    }
+    if (fold) {
+      sink.truncate(start);
+      put_list(sink, '{', Members(o), '}', [&](const auto& m) {
+        put_member(sink, m.key, [&] { put_element(sink, m.value); });
+      });
+      return;
+    }
+    if (count != 0) {
+      sink.put(',');
+    }
+    seen[count++] = {kv.key.data(), kv.key.size()};
+    put_padded_string(sink, kv.key);
+    sink.put(':');
+    put_element(sink, kv.value);
+  }
+  sink.put('}');
+}
+
 void put_element(Sink& sink, simdjson::dom::element e) {
   namespace dom = simdjson::dom;
   switch (e.type()) {
     case dom::element_type::OBJECT:
-      put_list(sink, '{', Members(e.get_object().value_unsafe()), '}', [&](const auto& m) {
-        put_member(sink, m.key, [&] { put_element(sink, m.value); });
-      });
+      put_object(sink, e.get_object().value_unsafe());
       break;
     case dom::element_type::ARRAY: {
       const dom::array a = e.get_array().value_unsafe();
@@ -279,7 +410,7 @@ void put_element(Sink& sink, simdjson::dom::element e) {
       break;
     }
     case dom::element_type::STRING:
-      put_string(sink, e.get_string().value_unsafe());
+      put_padded_string(sink, e.get_string().value_unsafe());
       break;
     case dom::element_type::INT64:
       put_integer(sink, e.get_int64().value_unsafe());
@@ -288,7 +419,7 @@ void put_element(Sink& sink, simdjson::dom::element e) {
       put_integer(sink, e.get_uint64().value_unsafe());
       break;
     case dom::element_type::DOUBLE:
-      put_double(sink, boost::json::value(e.get_double().value_unsafe()));
+      put_double(sink, e.get_double().value_unsafe());
       break;
     case dom::element_type::BOOL:
       if (e.get_bool().value_unsafe()) {
@@ -303,7 +434,151 @@ void put_element(Sink& sink, simdjson::dom::element e) {
   }
 }
 
+// Reads the subset of JSON that is_compact_json_object accepts, by recursive descent.
+class CompactReader {
+ public:
+  explicit CompactReader(std::string_view text)
+      : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool whole_object() { return p_ != end_ && *p_ == '{' && object(1) && p_ == end_; }
+
+ private:
+  // Deeper text is left to the parser, whose limit (32) it stays well within.
+  static constexpr int kMaxDepth = 16;
+
+  bool value(int depth) {
+    if (p_ == end_) {
+      return false;
+    }
+    switch (*p_) {
+      case '{':
+        return object(depth + 1);
+      case '[':
+        return array(depth + 1);
+      case '"': {
+        std::string_view s;
+        return string(s);
+      }
+      case 't':
+        return word("true");
+      case 'f':
+        return word("false");
+      case 'n':
+        return word("null");
+      default:
+        return integer();
+    }
+  }
+
+  // At a container's opening byte: steps over it, and over `close` when the container is empty.
+  bool enter(int depth, char close, bool& empty) {
+    ++p_;
+    empty = p_ != end_ && *p_ == close;
+    p_ += empty ? 1 : 0;
+    return depth <= kMaxDepth;
+  }
+
+  // After a member or an element: a comma, or `close`, which ends the container (`done`).
+  bool separator(char close, bool& done) {
+    if (p_ == end_) {
+      return false;
+    }
+    const char c = *p_++;
+    done = c == close;
+    return done || c == ',';
+  }
+
+  // At a '{'. Objects of more than Members::kInline keys, and any key twice, are refused: Members
+  // folds those, and the text would not be what the writer gives.
+  bool object(int depth) {
+    bool done = false;
+    if (!enter(depth, '}', done)) {
+      return false;
+    }
+    RawKey keys[Members::kInline];
+    for (size_t count = 0; !done; ++count) {
+      std::string_view key;
+      if (count == Members::kInline || !string(key)) {
+        return false;
+      }
+      for (size_t i = 0; i < count; ++i) {
+        if (std::string_view(keys[i].data, keys[i].size) == key) {
+          return false;
+        }
+      }
+      keys[count] = {key.data(), key.size()};
+      if (p_ == end_ || *p_++ != ':' || !value(depth) || !separator('}', done)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // At a '['.
+  bool array(int depth) {
+    bool done = false;
+    if (!enter(depth, ']', done)) {
+      return false;
+    }
+    while (!done) {
+      if (!value(depth) || !separator(']', done)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Printable ASCII other than a quote or a backslash: a byte the writer copies as it is and that
+  // needs no UTF-8 check.
+  static bool plain(char c) { return c >= 0x20 && c <= 0x7E && c != '"' && c != '\\'; }
+
+  bool string(std::string_view& out) {
+    if (p_ == end_ || *p_ != '"') {
+      return false;
+    }
+    const char* start = ++p_;
+    while (p_ != end_ && plain(*p_)) {
+      ++p_;
+    }
+    if (p_ == end_ || *p_ != '"') {
+      return false;
+    }
+    out = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return true;
+  }
+
+  // An int64 spelled as the writer spells it: no leading zero, no "-0", at most 18 digits. A
+  // fraction or an exponent (a double, which Boost.JSON spells its own way) is refused by the
+  // caller, which finds it where a separator belongs.
+  bool integer() {
+    const char* start = p_;
+    if (*p_ == '-') {
+      ++p_;
+    }
+    const char* digits = p_;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+      ++p_;
+    }
+    const auto n = static_cast<size_t>(p_ - digits);
+    return n != 0 && n <= 18 && (digits[0] != '0' || (n == 1 && digits == start));
+  }
+
+  bool word(std::string_view w) {
+    if (static_cast<size_t>(end_ - p_) < w.size() || std::string_view(p_, w.size()) != w) {
+      return false;
+    }
+    p_ += w.size();
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
 }  // namespace
+
+bool is_compact_json_object(std::string_view text) { return CompactReader(text).whole_object(); }
 
 void append_json_element(std::string& out, const simdjson::dom::element& e) {
   Sink sink(out);
@@ -337,6 +612,46 @@ void JsonWriter::uint(uint64_t n) {
   need_comma_ = true;
 }
 
+namespace {
+
+// Writes `d` as std::to_chars(d) writes it (shortest round-trip form) when it lies in [0.01, 1000)
+// in magnitude with at most two decimals (sampling knobs: 0.7, 0.95, 1), without the general
+// algorithm, which cost more than the rest of writing the knob; returns the end of what was
+// written, or nullptr for other values. `out` needs 8 bytes.
+char* write_two_decimals(char* out, double d) {
+  const double magnitude = std::fabs(d);
+  if (!(magnitude >= 0.01 && magnitude < 1000)) {
+    return nullptr;
+  }
+  constexpr double kScale[] = {1, 10, 100};
+  for (size_t decimals = 0; decimals < std::size(kScale); ++decimals) {
+    const double digits = std::nearbyint(magnitude * kScale[decimals]);
+    if (digits / kScale[decimals] != magnitude) {
+      continue;  // this decimal does not read back as `d`
+    }
+    // The fewest decimals that read back as `d`: at most five digits, which no shorter decimal
+    // can be as close to, and in fixed notation shorter than in scientific notation in this
+    // range: what to_chars writes.
+    if (d < 0) {
+      *out++ = '-';
+    }
+    const auto n = static_cast<uint32_t>(digits);
+    const auto scale = static_cast<uint32_t>(kScale[decimals]);
+    out = std::to_chars(out, out + 3, n / scale).ptr;
+    if (decimals != 0) {
+      *out++ = '.';
+      if (decimals == 2 && n % scale < 10) {
+        *out++ = '0';
+      }
+      out = std::to_chars(out, out + 2, n % scale).ptr;
+    }
+    return out;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void JsonWriter::number(double d) {
   separate();
   if (!std::isfinite(d)) {
@@ -345,7 +660,10 @@ void JsonWriter::number(double d) {
   } else {
     // Shortest round-trip form: 0.7 stays "0.7" (Boost.JSON would write "7E-1").
     char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+    char* end = write_two_decimals(buf, d);
+    if (end == nullptr) {
+      end = std::to_chars(buf, buf + sizeof buf, d).ptr;
+    }
     out_.append(buf, end);
   }
   need_comma_ = true;

@@ -31,6 +31,12 @@ void append_json_value(std::string& out, const boost::json::value& v);
 /// encoders only re-emit (tool schemas).
 void append_json_element(std::string& out, const simdjson::dom::element& e);
 
+/// Whether `text` is one JSON object written exactly as append_json_element writes it once parsed,
+/// so that it can be kept as it is: no whitespace, strings of printable ASCII without escapes,
+/// integers of at most 18 digits, no key twice in an object. False for anything else, valid or
+/// not (the caller then parses); the usual shape of a model's tool-call arguments.
+bool is_compact_json_object(std::string_view text);
+
 // Appends JSON to a caller-owned string. Commas are inserted by tracking whether the previous token
 // ended a value; no nesting stack is needed because every container is opened and closed
 // explicitly. Key order is the order of the calls, so the output is stable (golden tests, caches

@@ -97,6 +97,11 @@ bool parse_arguments(std::string_view arguments, std::string& input) {
     // error.
     return true;
   }
+  if (is_compact_json_object(arguments)) {
+    // Most models write their arguments this way: kept as they are, without a parse.
+    input.assign(arguments);
+    return true;
+  }
   {
     // Boost.JSON's default nesting limit, which this function had when it parsed with Boost.
     constexpr size_t kMaxDepth = 32;

@@ -151,9 +151,10 @@ std::optional<Error> decode_part(dom::element part_value, const Param& param, si
       return missing(at.child("image_url.url"));
     }
     b.type = BlockType::Image;
-    b.source = source_from_url(*url);
+    b.mutable_detail().source = source_from_url(*url);
     if (const auto detail = find(*image, "detail")) {
-      b.extra.emplace("detail", to_boost(*detail));  // OpenAI-only; replayed to this dialect
+      b.mutable_detail().extra.emplace("detail",
+                                       to_boost(*detail));  // OpenAI-only; replayed to this dialect
     }
   } else if (*type == "file") {
     const auto file = get_object(part, "file");
@@ -162,23 +163,24 @@ std::optional<Error> decode_part(dom::element part_value, const Param& param, si
     }
     b.type = BlockType::Document;
     if (auto data = get_string(*file, "file_data")) {
-      b.source = source_from_url(*data);
-      if (b.source.kind == schema::MediaSource::Kind::Base64 && b.source.media_type.empty()) {
-        b.source.media_type = "application/pdf";
+      schema::MediaSource& source = b.mutable_detail().source;
+      source = source_from_url(*data);
+      if (source.kind == schema::MediaSource::Kind::Base64 && source.media_type.empty()) {
+        source.media_type = "application/pdf";
       }
     } else if (auto id = get_string(*file, "file_id")) {
-      b.source.kind = schema::MediaSource::Kind::File;
-      b.source.file_id = std::string(*id);
+      b.mutable_detail().source.kind = schema::MediaSource::Kind::File;
+      b.mutable_detail().source.file_id = std::string(*id);
     } else {
       return missing(at.child("file.file_data"));
     }
     if (const auto filename = find(*file, "filename")) {
-      b.extra.emplace("filename", to_boost(*filename));
+      b.mutable_detail().extra.emplace("filename", to_boost(*filename));
     }
   } else {
     // input_audio and newer part types: kept whole for an OpenAI upstream, dropped for others.
     b.type = BlockType::Opaque;
-    b.raw = to_boost(part_value);
+    b.mutable_detail().raw = to_boost(part_value);
     return std::nullopt;
   }
   b.cache_control = decode_cache_control(part);
@@ -289,7 +291,7 @@ Result<Message> decode_assistant(const Members& m, const Param& param) {
       auto arguments = get_string(*fn, "arguments").value_or("");
       if (!parse_arguments(arguments, b.input)) {
         // Kept as {} for other dialects; the original text is replayed verbatim to this one.
-        b.extra.emplace("invalid_arguments", arguments);
+        b.mutable_detail().extra.emplace("invalid_arguments", arguments);
       }
       ++i;
     }

@@ -1,8 +1,8 @@
 // Canonical request → OpenAI Chat Completions request body, following anthropic.md §6.1 row by row.
 // Deliberate losses (no OpenAI equivalent): cache_control, top_k, thinking signatures and redacted
 // thinking, server tools (web_search_*, web_fetch_*, code_execution_* …), citations.
-#include "dialects/openai_chat_internal.hpp"
 #include "dialects/encoded_size.hpp"
+#include "dialects/openai_chat_internal.hpp"
 
 #include <array>
 #include <optional>
@@ -109,27 +109,28 @@ std::string document_text(const ContentBlock& b) {
     }
     text.append(piece);
   };
-  if (b.title) {
-    add(*b.title);
+  const schema::BlockDetail& detail = b.detail();
+  if (detail.title) {
+    add(*detail.title);
   }
-  if (b.context) {
-    add(*b.context);
+  if (detail.context) {
+    add(*detail.context);
   }
-  if (b.source.kind == MediaSource::Kind::Content) {
+  if (detail.source.kind == MediaSource::Kind::Content) {
     for (const ContentBlock& inner : b.content) {
       if (inner.type == BlockType::Text) {
         add(inner.text);
       }
     }
   } else {
-    add(b.source.data);
+    add(detail.source.data);
   }
   return text;
 }
 
 bool is_text_document(const ContentBlock& b) {
-  return b.type == BlockType::Document &&
-         (b.source.kind == MediaSource::Kind::Text || b.source.kind == MediaSource::Kind::Content);
+  return b.type == BlockType::Document && (b.detail().source.kind == MediaSource::Kind::Text ||
+                                           b.detail().source.kind == MediaSource::Kind::Content);
 }
 
 // The request as JSON text, written in one pass in the order OpenAI documents the fields.
@@ -239,10 +240,10 @@ class Encoder {
         return true;
       case BlockType::Image:
         // File ids are resolved to bytes by the engine before translation.
-        return b.source.kind == MediaSource::Kind::Base64 ||
-               b.source.kind == MediaSource::Kind::Url;
+        return b.detail().source.kind == MediaSource::Kind::Base64 ||
+               b.detail().source.kind == MediaSource::Kind::Url;
       case BlockType::Opaque:
-        return from_openai() && !b.raw.is_null();
+        return from_openai() && !b.detail().raw.is_null();
       default:
         // thinking, redacted_thinking: OpenAI has no slot in a user turn; tool blocks are handled
         // by the callers of user_part().
@@ -261,12 +262,13 @@ class Encoder {
         w_.field("type", "image_url");
         w_.key("image_url");
         w_.begin_object();
-        if (b.source.kind == MediaSource::Kind::Url) {
-          w_.field("url", b.source.url);
+        const MediaSource& src = b.detail().source;
+        if (src.kind == MediaSource::Kind::Url) {
+          w_.field("url", src.url);
         } else {
-          w_.field("url", data_url(b.source));
+          w_.field("url", data_url(src));
         }
-        if (const json::value* detail = find(b.extra, "detail");
+        if (const json::value* detail = find(b.detail().extra, "detail");
             detail != nullptr && from_openai()) {
           w_.key("detail");
           w_.value(*detail);
@@ -276,7 +278,7 @@ class Encoder {
         return;
       }
       case BlockType::Document: {
-        const MediaSource& src = b.source;
+        const MediaSource& src = b.detail().source;
         if (is_text_document(b)) {
           text_part(document_text(b));
           return;
@@ -294,7 +296,7 @@ class Encoder {
         if (src.kind == MediaSource::Kind::Base64) {
           // §6.1: a file part, not an image_url data URL, which most OpenAI models reject for PDFs.
           w_.key("filename");
-          const json::value* filename = find(b.extra, "filename");
+          const json::value* filename = find(b.detail().extra, "filename");
           if (filename != nullptr && from_openai()) {
             w_.value(*filename);
           } else {
@@ -309,7 +311,7 @@ class Encoder {
         return;
       }
       case BlockType::Opaque:
-        w_.value(b.raw);
+        w_.value(b.detail().raw);
         return;
       default:
         return;
@@ -428,7 +430,7 @@ class Encoder {
     w_.key("function");
     w_.begin_object();
     w_.field("name", openai_tool_name(b.name, ctx_));
-    const json::value* raw = find(b.extra, "invalid_arguments");
+    const json::value* raw = find(b.detail().extra, "invalid_arguments");
     w_.key("arguments");
     if (raw != nullptr && raw->is_string() && from_openai()) {
       w_.value(*raw);

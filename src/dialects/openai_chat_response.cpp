@@ -3,8 +3,11 @@
 #include "dialects/encoded_size.hpp"
 #include "dialects/openai_chat_internal.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <iterator>
 #include <string>
+#include <utility>
 
 namespace heimdall::dialects::openai_chat {
 
@@ -17,9 +20,17 @@ using schema::Result;
 
 namespace {
 
-// Top-level fields of a chat.completion that other dialects have no slot for, kept in `extra` so an
-// OpenAI caller sees them again.
-constexpr std::string_view kKeptFields[] = {"created", "system_fingerprint", "service_tier"};
+// An integer's JSON text, as Boost.JSON writes it; empty for other values.
+std::string integer_text(dom::element v) {
+  char digits[24];
+  char* end = digits;
+  if (v.type() == dom::element_type::INT64) {
+    end = std::to_chars(digits, std::end(digits), v.get_int64().value_unsafe()).ptr;
+  } else if (v.type() == dom::element_type::UINT64) {
+    end = std::to_chars(digits, std::end(digits), v.get_uint64().value_unsafe()).ptr;
+  }
+  return std::string(digits, end);
+}
 
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -47,10 +58,15 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
   r.id = message_id_from_openai(get_string(o, "id").value_or(""));
   r.model = !ctx.requested_model.empty() ? ctx.requested_model
                                          : std::string(get_string(o, "model").value_or(""));
-  for (std::string_view key : kKeptFields) {
-    if (const auto v = find(o, key); v && !v->is_null()) {
-      r.extra.emplace(key, to_boost(*v));
-    }
+  // Kept so that an OpenAI caller sees them again; the encoder writes only these kinds.
+  if (const auto created = find(o, "created")) {
+    r.created = integer_text(*created);
+  }
+  if (auto fingerprint = get_string(o, "system_fingerprint")) {
+    r.system_fingerprint = std::string(*fingerprint);
+  }
+  if (auto tier = get_string(o, "service_tier")) {
+    r.service_tier = std::string(*tier);
   }
   if (const auto usage = get_object(o, "usage")) {
     r.usage = usage_from_openai(*usage);
@@ -108,7 +124,7 @@ Result<schema::CanonicalResponse> decode_response(std::string_view body,
       b.name = restore_tool_name(get_string(fn, "name").value_or(""), ctx);
       auto arguments = get_string(fn, "arguments").value_or("");
       if (!parse_arguments(arguments, b.input)) {
-        b.extra.emplace("invalid_arguments", arguments);
+        b.mutable_detail().extra.emplace("invalid_arguments", arguments);
       }
       has_tool_calls = true;
     }
@@ -128,8 +144,11 @@ std::string encode_response(const schema::CanonicalResponse& response) {
   w.field("id", openai_id_from_message(response.id));
   w.field("object", "chat.completion");
   w.key("created");
+  // Another dialect's leftovers of the same names (in `extra`) are echoed as well.
   const json::value* created = find(response.extra, "created");
-  if (created != nullptr && (created->is_int64() || created->is_uint64())) {
+  if (!response.created.empty()) {
+    w.raw_json(response.created);
+  } else if (created != nullptr && (created->is_int64() || created->is_uint64())) {
     w.value(*created);
   } else {
     w.value(json::value(unix_now()));
@@ -183,8 +202,13 @@ std::string encode_response(const schema::CanonicalResponse& response) {
   w.end_array();
   w.key("usage");
   write_usage(w, response.usage);
-  for (std::string_view key : {"system_fingerprint", "service_tier"}) {
-    if (const json::value* v = find(response.extra, key); v != nullptr && v->is_string()) {
+  const std::pair<std::string_view, const std::optional<std::string>&> kept[] = {
+      {"system_fingerprint", response.system_fingerprint}, {"service_tier", response.service_tier}};
+  for (const auto& [key, typed] : kept) {
+    if (typed) {
+      w.key(key);
+      w.string(*typed);
+    } else if (const json::value* v = find(response.extra, key); v != nullptr && v->is_string()) {
       w.key(key);
       w.value(*v);
     }

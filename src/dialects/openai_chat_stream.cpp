@@ -49,6 +49,8 @@ class JsonCompleteness {
   bool escape_ = false;
 };
 
+// Events are built in place at the end of `out`: a StreamEvent holds a whole ContentBlock, and
+// moving one in cost about as much as the rest of a text delta's decoding.
 class ChatStreamDecoder final : public StreamDecoder {
  public:
   explicit ChatStreamDecoder(const TranslationContext& ctx)
@@ -101,38 +103,34 @@ class ChatStreamDecoder final : public StreamDecoder {
 
 void ChatStreamDecoder::start(const Members* chunk, std::vector<StreamEvent>& out) {
   started_ = true;
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::MessageStart;
   e.id = message_id_from_openai(chunk ? get_string(*chunk, "id").value_or("") : "");
   e.model = !requested_model_.empty()
                 ? requested_model_
                 : std::string(chunk ? get_string(*chunk, "model").value_or("") : "");
-  out.push_back(std::move(e));
 }
 
 void ChatStreamDecoder::start_block(BlockType type, std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockStart;
   e.index = next_index_++;
   e.block.type = type;
-  out.push_back(std::move(e));
 }
 
 void ChatStreamDecoder::delta(schema::DeltaType type, std::string_view text,
                               std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockDelta;
   e.index = next_index_ - 1;  // the open block is always the last one started
   e.delta_type = type;
-  e.delta = std::string(text);
-  out.push_back(std::move(e));
+  e.delta = text;
 }
 
 void ChatStreamDecoder::stop_block(std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockStop;
   e.index = next_index_ - 1;
-  out.push_back(std::move(e));
 }
 
 // Closes whatever is open. A tool block's close also flushes the parallel calls buffered behind it,
@@ -173,13 +171,12 @@ void ChatStreamDecoder::text(BlockType type, std::string_view text, std::vector<
 // Starts call `i`'s block with everything buffered for it so far.
 void ChatStreamDecoder::promote(size_t i, std::vector<StreamEvent>& out) {
   ToolCall& call = calls_[i];
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::BlockStart;
   e.index = next_index_++;
   e.block.type = BlockType::ToolUse;
   e.block.id = call.id.empty() ? "call_" + std::to_string(call.upstream_index) : call.id;
   e.block.name = restore_tool_name(call.name, restore_);
-  out.push_back(std::move(e));
   if (!call.args.empty()) {
     delta(schema::DeltaType::InputJson, call.args, out);
     call.args.clear();
@@ -266,7 +263,7 @@ void ChatStreamDecoder::tool_fragment(std::optional<int64_t> index, std::string_
 
 void ChatStreamDecoder::finalize(std::vector<StreamEvent>& out) {
   close_open(out);
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::MessageDelta;
   if (refused_) {
     e.stop_reason = schema::StopReason::Refusal;
@@ -276,18 +273,14 @@ void ChatStreamDecoder::finalize(std::vector<StreamEvent>& out) {
     e.stop_reason = calls_.empty() ? schema::StopReason::EndTurn : schema::StopReason::ToolUse;
   }
   e.usage = usage_;
-  out.push_back(std::move(e));
-  StreamEvent stop;
-  stop.type = StreamEventType::MessageStop;
-  out.push_back(std::move(stop));
+  out.emplace_back().type = StreamEventType::MessageStop;
   done_ = true;
 }
 
 void ChatStreamDecoder::fail(schema::Error error, std::vector<StreamEvent>& out) {
-  StreamEvent e;
+  StreamEvent& e = out.emplace_back();
   e.type = StreamEventType::Error;
   e.error = std::move(error);
-  out.push_back(std::move(e));
   done_ = true;
 }
 
@@ -426,64 +419,72 @@ class ChatStreamEncoder final : public StreamEncoder {
 
  private:
   void begin(const StreamEvent& event);
-  // Appends `data: <prefix>"choices":[{…"delta":<delta>…}]}\n\n`.
+  // Appends `data: <prefix>"choices":[{…"delta":<delta>…}]}\n\n`. Chunks are written straight
+  // into `out`: open_chunk, the delta, close_chunk.
   void chunk(std::string& out, std::string_view delta, std::string_view finish_reason = {});
+  void open_chunk(std::string& out) const { out.append(head_); }
+  static void close_chunk(std::string& out, std::string_view finish_reason);
   void string_delta(std::string& out, std::string_view field, std::string_view value);
 
   StreamEncoderOptions options_;
-  // `{"id":"…","object":"chat.completion.chunk","created":N,"model":"…",` — the same in every
-  // chunk.
-  std::string prefix_;
+  // `data: {"id":"…","object":"chat.completion.chunk","created":N,"model":"…",` then
+  // `"choices":[{"index":0,"delta":`, from choices_at_ on: the same in every chunk.
+  std::string head_;
+  size_t choices_at_ = 0;
   bool done_ = false;
   size_t tool_calls_ = 0;
   schema::Usage usage_;
-  std::string scratch_;
 };
 
 void ChatStreamEncoder::begin(const StreamEvent& event) {
   int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
-  prefix_.clear();
-  prefix_.append("{\"id\":");
-  append_json_string(prefix_, openai_id_from_message(event.id));
-  prefix_.append(",\"object\":\"chat.completion.chunk\",\"created\":");
-  prefix_.append(std::to_string(created));
-  prefix_.append(",\"model\":");
-  append_json_string(prefix_, options_.model.empty() ? event.model : options_.model);
-  prefix_.push_back(',');
+  head_.assign("data: {\"id\":");
+  append_json_string(head_, openai_id_from_message(event.id));
+  head_.append(",\"object\":\"chat.completion.chunk\",\"created\":");
+  head_.append(std::to_string(created));
+  head_.append(",\"model\":");
+  append_json_string(head_, options_.model.empty() ? event.model : options_.model);
+  head_.push_back(',');
+  choices_at_ = head_.size();
+  head_.append("\"choices\":[{\"index\":0,\"delta\":");
   usage_ = event.usage;
 }
 
 void ChatStreamEncoder::chunk(std::string& out, std::string_view delta,
                               std::string_view finish_reason) {
-  out.append("data: ").append(prefix_);
-  out.append("\"choices\":[{\"index\":0,\"delta\":").append(delta);
-  out.append(",\"logprobs\":null,\"finish_reason\":");
+  open_chunk(out);
+  out.append(delta);
+  close_chunk(out, finish_reason);
+}
+
+void ChatStreamEncoder::close_chunk(std::string& out, std::string_view finish_reason) {
   if (finish_reason.empty()) {
-    out.append("null");
-  } else {
-    append_json_string(out, finish_reason);
+    out.append(",\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+    return;
   }
+  out.append(",\"logprobs\":null,\"finish_reason\":");
+  append_json_string(out, finish_reason);
   out.append("}]}\n\n");
 }
 
 void ChatStreamEncoder::string_delta(std::string& out, std::string_view field,
                                      std::string_view value) {
-  scratch_.clear();
-  scratch_.push_back('{');
-  append_json_string(scratch_, field);
-  scratch_.push_back(':');
-  append_json_string(scratch_, value);
-  scratch_.push_back('}');
-  chunk(out, scratch_);
+  open_chunk(out);
+  out.push_back('{');
+  append_json_string(out, field);
+  out.push_back(':');
+  append_json_string(out, value);
+  out.push_back('}');
+  close_chunk(out, {});
 }
 
 void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
   if (done_) {
     return;
   }
-  if (prefix_.empty() && event.type != StreamEventType::MessageStart &&
+  if (head_.empty() && event.type != StreamEventType::MessageStart &&
       event.type != StreamEventType::Error) {
     begin(StreamEvent{});  // a stream without message_start still gets well-formed chunks
   }
@@ -494,14 +495,15 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
       break;
     case StreamEventType::BlockStart:
       if (event.block.type == BlockType::ToolUse) {
-        scratch_.assign(R"({"tool_calls":[{"index":)");
-        scratch_.append(std::to_string(tool_calls_++));
-        scratch_.append(",\"id\":");
-        append_json_string(scratch_, event.block.id);
-        scratch_.append(R"(,"type":"function","function":{"name":)");
-        append_json_string(scratch_, event.block.name);
-        scratch_.append(R"(,"arguments":""}}]})");
-        chunk(out, scratch_);
+        open_chunk(out);
+        out.append(R"({"tool_calls":[{"index":)");
+        out.append(std::to_string(tool_calls_++));
+        out.append(",\"id\":");
+        append_json_string(out, event.block.id);
+        out.append(R"(,"type":"function","function":{"name":)");
+        append_json_string(out, event.block.name);
+        out.append(R"(,"arguments":""}}]})");
+        close_chunk(out, {});
       }
       break;
     case StreamEventType::BlockDelta:
@@ -516,12 +518,13 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
           string_delta(out, "reasoning_content", event.delta);
           break;
         case schema::DeltaType::InputJson:
-          scratch_.assign(R"({"tool_calls":[{"index":)");
-          scratch_.append(std::to_string(tool_calls_ == 0 ? 0 : tool_calls_ - 1));
-          scratch_.append(R"(,"function":{"arguments":)");
-          append_json_string(scratch_, event.delta);
-          scratch_.append("}}]}");
-          chunk(out, scratch_);
+          open_chunk(out);
+          out.append(R"({"tool_calls":[{"index":)");
+          out.append(std::to_string(tool_calls_ == 0 ? 0 : tool_calls_ - 1));
+          out.append(R"(,"function":{"arguments":)");
+          append_json_string(out, event.delta);
+          out.append("}}]}");
+          close_chunk(out, {});
           break;
         case schema::DeltaType::Signature:
         case schema::DeltaType::Citation:
@@ -550,7 +553,7 @@ void ChatStreamEncoder::encode(const StreamEvent& event, std::string& out) {
     }
     case StreamEventType::MessageStop:
       if (options_.include_usage) {
-        out.append("data: ").append(prefix_).append("\"choices\":[],\"usage\":");
+        out.append(head_, 0, choices_at_).append("\"choices\":[],\"usage\":");
         JsonWriter w(out);
         write_usage(w, usage_);
         out.append("}\n\n");

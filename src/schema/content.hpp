@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,23 @@ enum class BlockType {
   Opaque,
 };
 
+// The members few blocks have, out of line (ContentBlock::detail): a block is built and destroyed
+// for every part of every request, response and stream event, and these (a media source and two
+// JSON values with out-of-line destructors) were most of that cost.
+struct BlockDetail {
+  // Image and Document.
+  MediaSource source;
+  std::optional<std::string> title;    // Document
+  std::optional<std::string> context;  // Document
+  // Fields of the block that the canonical model has no slot for (citations, …).
+  boost::json::object extra;
+  // Opaque: the whole block as received.
+  boost::json::value raw;
+};
+
+/// What detail() reads for a block without detail.
+inline const BlockDetail kNoDetail{};
+
 struct ContentBlock {
   BlockType type = BlockType::Text;
 
@@ -50,11 +68,6 @@ struct ContentBlock {
   std::string signature;
   // RedactedThinking: the encrypted payload.
   std::string data;
-
-  // Image and Document.
-  MediaSource source;
-  std::optional<std::string> title;    // Document
-  std::optional<std::string> context;  // Document
 
   // ToolUse: id, name and the input, a JSON object as compact text (as boost::json::serialize
   // writes it): encoders only re-emit it, and a Boost.JSON value cost more to build, move and
@@ -70,10 +83,18 @@ struct ContentBlock {
   bool is_error = false;
 
   std::optional<CacheControl> cache_control;
-  // Fields of this block that the canonical model has no slot for (citations, …).
-  boost::json::object extra;
-  // Opaque: the whole block as received.
-  boost::json::value raw;
+
+  /// Source, title, context, extra and raw: shared empty ones for a block that has none.
+  const BlockDetail& detail() const {
+    return detail_.get() != nullptr ? *detail_.get() : kNoDetail;
+  }
+  /// The same, to fill in: allocated on first use.
+  BlockDetail& mutable_detail() {
+    if (detail_.get() == nullptr) {
+      detail_.create();
+    }
+    return *detail_.get();
+  }
 
   static ContentBlock make_text(std::string text) {
     ContentBlock b;
@@ -81,6 +102,33 @@ struct ContentBlock {
     b.text = std::move(text);
     return b;
   }
+
+ private:
+  // Owns the detail and copies it with the block, so that a block stays a value.
+  class DetailPtr {
+   public:
+    DetailPtr() = default;
+    DetailPtr(DetailPtr&&) noexcept = default;
+    DetailPtr& operator=(DetailPtr&&) noexcept = default;
+    DetailPtr(const DetailPtr& other) : p_(copy(other)) {}
+    DetailPtr& operator=(const DetailPtr& other) {
+      if (this != &other) {
+        p_ = copy(other);
+      }
+      return *this;
+    }
+    ~DetailPtr() = default;
+
+    BlockDetail* get() const { return p_.get(); }
+    void create() { p_ = std::make_unique<BlockDetail>(); }
+
+   private:
+    static std::unique_ptr<BlockDetail> copy(const DetailPtr& other) {
+      return other.p_ ? std::make_unique<BlockDetail>(*other.p_) : nullptr;
+    }
+    std::unique_ptr<BlockDetail> p_;
+  };
+  DetailPtr detail_;
 };
 
 /// Appends a text block built in place: a block is large, and moving one into a vector costs more

@@ -29,6 +29,12 @@ struct CanonicalResponse {
   std::optional<StopReason> stop_reason;
   std::optional<std::string> stop_sequence;
   Usage usage;
+  // Members of an OpenAI chat.completion that other dialects have no slot for, echoed to an OpenAI
+  // caller. Typed rather than in `extra`: building and freeing JSON values for them cost more than
+  // the rest of a short answer's decoding.
+  std::string created;  // the integer's JSON text; empty when absent or not an integer
+  std::optional<std::string> system_fingerprint;
+  std::optional<std::string> service_tier;
   boost::json::object extra;
 };
 

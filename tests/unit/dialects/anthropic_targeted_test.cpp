@@ -268,7 +268,7 @@ TEST(AnthropicRequestFromOtherDialect, ToolsChoiceParallelAndResults) {
   user.content.push_back(result);
   schema::ContentBlock opaque;
   opaque.type = BlockType::Opaque;
-  opaque.raw = json::parse(R"({"type":"input_audio"})");
+  opaque.mutable_detail().raw = json::parse(R"({"type":"input_audio"})");
   user.content.push_back(opaque);
   r.messages.push_back(user);
 
@@ -302,8 +302,8 @@ TEST(AnthropicRequestFromOtherDialect, DataUrlImageAndResponseFormat) {
   auto r = openai_request();
   schema::ContentBlock img;
   img.type = BlockType::Image;
-  img.source.kind = schema::MediaSource::Kind::Url;
-  img.source.url = "data:image/png;base64,iVBORw0KGgo=";
+  img.mutable_detail().source.kind = schema::MediaSource::Kind::Url;
+  img.mutable_detail().source.url = "data:image/png;base64,iVBORw0KGgo=";
   r.messages[0].content.push_back(img);
   r.messages[0].content_is_string = false;
   r.response_format = json::parse(

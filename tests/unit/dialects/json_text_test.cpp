@@ -7,7 +7,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include <charconv>
 #include <string>
+#include <string_view>
 
 namespace heimdall::dialects {
 namespace {
@@ -73,6 +75,79 @@ TEST(JsonTextTest, WritesValuesLikeBoostSerialize) {
   std::string out;
   append_json_value(out, v);
   EXPECT_EQ(out, boost::json::serialize(v));
+}
+
+TEST(JsonTextTest, CompactObjectsAreThoseTheWriterWouldWriteAgain) {
+  // Accepted text is kept instead of parsed and written again, so it must be exactly what Boost's
+  // serializer writes for it.
+  for (const std::string_view text :
+       {R"({})", R"({"a":1})", R"({"path":"src/http/acceptor.cpp","offset":1,"limit":80})",
+        R"({"":0,"a":[true,false,null,-5,0,[],{}],"c":{"d":"x y ~!"}})",
+        R"({"n":123456789012345678,"m":-123456789012345678})"}) {
+    EXPECT_TRUE(is_compact_json_object(text)) << text;
+    EXPECT_EQ(boost::json::serialize(boost::json::parse(text)), text);
+  }
+  std::string wide = "{";  // more keys than Members keeps inline
+  for (int i = 0; i < 17; ++i) {
+    wide += (i == 0 ? "\"k" : ",\"k") + std::to_string(i) + "\":1";
+  }
+  wide += "}";
+  const std::string deep = "{\"a\":" + std::string(17, '[') + std::string(17, ']') + "}";
+  const std::string_view refused[] = {"",
+                                      "{",
+                                      "[]",
+                                      "1",
+                                      R"("a")",
+                                      "{ }",
+                                      R"({"a": 1})",
+                                      R"({"a":1} )",
+                                      R"({"a":1}x)",
+                                      R"({"a":1.5})",
+                                      R"({"a":1e3})",
+                                      R"({"a":-0})",
+                                      R"({"a":01})",
+                                      R"({"a":-})",
+                                      R"({"a":1234567890123456789})",
+                                      R"({"a":1,"a":2})",
+                                      R"({"":1,"":2})",
+                                      R"({"a":"\n"})",
+                                      R"({"a":"\u0041"})",
+                                      "{\"a\":\"\xc3\xa9\"}",
+                                      "{\"a\":\"\x7f\"}",
+                                      "{\"a\":\"\t\"}",
+                                      R"({"a":tru})",
+                                      R"({"a":nul})",
+                                      R"({"a":[1,]})",
+                                      R"({"a":1,})",
+                                      R"({"a"})",
+                                      R"({a:1})",
+                                      std::string_view(wide),
+                                      std::string_view(deep)};
+  for (const std::string_view text : refused) {
+    EXPECT_FALSE(is_compact_json_object(text)) << text;
+  }
+}
+
+TEST(JsonTextTest, NumbersAreWrittenAsToCharsWritesThem) {
+  // Sampling knobs take a short path: every double it takes is the nearest one to some
+  // digits / 10^decimals, so these are all of them, and a few it refuses.
+  const auto check = [](double d) {
+    char expected[32];
+    char* expected_end = std::to_chars(expected, expected + sizeof expected, d).ptr;
+    std::string out;
+    JsonWriter(out).number(d);
+    ASSERT_EQ(out, std::string_view(expected, expected_end)) << d;
+  };
+  for (const double scale : {1.0, 10.0, 100.0}) {
+    for (int digits = 0; digits <= 100000; ++digits) {
+      check(digits / scale);
+      check(-digits / scale);
+    }
+  }
+  for (const double d : {0.0, -0.0, 0.001, 0.005, 0.009999, 1e-300, 999.995, 1000.0, 1e300, 0.123,
+                         1.0 / 3, 2.675, 5e-324}) {
+    check(d);
+  }
 }
 
 }  // namespace

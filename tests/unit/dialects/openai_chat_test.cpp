@@ -241,14 +241,14 @@ TEST(OpenAiChatRequestTest, MapsRolesPartsAndParameters) {
   const auto& user = r->messages[0].content;
   ASSERT_EQ(user.size(), 4u);
   EXPECT_EQ(user[1].type, BlockType::Image);
-  EXPECT_EQ(user[1].source.kind, schema::MediaSource::Kind::Base64);
-  EXPECT_EQ(user[1].source.media_type, "image/png");
-  EXPECT_EQ(user[1].source.data, "iVBOR");
-  EXPECT_EQ(user[2].source.kind, schema::MediaSource::Kind::Url);
-  EXPECT_EQ(user[2].source.url, "https://x.test/a.jpg");
+  EXPECT_EQ(user[1].detail().source.kind, schema::MediaSource::Kind::Base64);
+  EXPECT_EQ(user[1].detail().source.media_type, "image/png");
+  EXPECT_EQ(user[1].detail().source.data, "iVBOR");
+  EXPECT_EQ(user[2].detail().source.kind, schema::MediaSource::Kind::Url);
+  EXPECT_EQ(user[2].detail().source.url, "https://x.test/a.jpg");
   EXPECT_EQ(user[3].type, BlockType::Document);
-  EXPECT_EQ(user[3].source.media_type, "application/pdf");
-  EXPECT_EQ(user[3].source.data, "JVBE");
+  EXPECT_EQ(user[3].detail().source.media_type, "application/pdf");
+  EXPECT_EQ(user[3].detail().source.data, "JVBE");
 
   const auto& assistant = r->messages[1].content;
   ASSERT_EQ(assistant.size(), 3u);
@@ -257,7 +257,7 @@ TEST(OpenAiChatRequestTest, MapsRolesPartsAndParameters) {
   EXPECT_EQ(assistant[1].type, BlockType::ToolUse);
   EXPECT_EQ(assistant[1].input, R"({"a":1})");
   EXPECT_EQ(assistant[2].input, "{}") << "invalid arguments become {}";
-  EXPECT_TRUE(assistant[2].extra.contains("invalid_arguments"));
+  EXPECT_TRUE(assistant[2].detail().extra.contains("invalid_arguments"));
 
   // Consecutive tool messages and the following user message form one user turn.
   const auto& turn = r->messages[2].content;
@@ -389,7 +389,7 @@ TEST(OpenAiChatResponseTest, ToolArgumentsKeepBoostJsonBytes) {
     const json::value parsed = json::parse(args, ec);
     const bool valid = !ec && parsed.is_object();
     EXPECT_EQ(r->content[0].input, valid ? json::serialize(parsed) : "{}") << args;
-    EXPECT_EQ(r->content[0].extra.contains("invalid_arguments"), !valid) << args;
+    EXPECT_EQ(r->content[0].detail().extra.contains("invalid_arguments"), !valid) << args;
   }
 }
 

@@ -27,10 +27,18 @@ struct JsonDocument::Buffers {
   bool in_use = false;
 };
 
-JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
-  // Two per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
-  // body's document is alive.
+JsonDocument::Buffers* JsonDocument::thread_buffers() {
   thread_local Buffers shared[2];
+  return shared;
+}
+
+size_t JsonDocument::kept_bytes_for_test() {
+  const Buffers& first = thread_buffers()[0];
+  return first.parser.capacity() + first.padded.capacity();
+}
+
+JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
+  Buffers* shared = thread_buffers();
   if (!shared[0].in_use) {
     buffers_ = &shared[0];
   } else if (!shared[1].in_use) {
@@ -58,7 +66,7 @@ JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
 JsonDocument::~JsonDocument() {
   if (buffers_->parser.capacity() > kKeptCapacity) {
     buffers_->parser = dom::parser{};
-    buffers_->padded = std::string();
+    std::string().swap(buffers_->padded);  // move-assigning an empty string keeps the buffer
   }
   buffers_->in_use = false;
 }

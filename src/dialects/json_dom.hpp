@@ -36,8 +36,15 @@ class JsonDocument {
   /// or a number outside the int64/uint64/double ranges).
   std::optional<simdjson::dom::element> root() const { return root_; }
 
+  /// What this thread's first parser keeps for the next document: parser capacity plus the
+  /// padded copy's, in bytes.
+  static size_t kept_bytes_for_test();
+
  private:
   struct Buffers;
+  // Two per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
+  // body's document is alive.
+  static Buffers* thread_buffers();
   Buffers* buffers_;  // the thread's, or owned_ when the thread's are in use
   std::unique_ptr<Buffers> owned_;
   std::optional<simdjson::dom::element> root_;

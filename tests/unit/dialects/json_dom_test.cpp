@@ -39,6 +39,16 @@ TEST(JsonDomTest, ReusedParserHandlesDocumentsOfEverySize) {
   }
 }
 
+TEST(JsonDomTest, AnOversizedDocumentDropsTheThreadsBuffers) {
+  const std::string normal = R"({"s":")" + std::string(32 * 1024, 'x') + R"("})";
+  { JsonDocument doc(normal, 32); }
+  const size_t kept = JsonDocument::kept_bytes_for_test();
+  EXPECT_GE(kept, normal.size());  // the next normal body reuses them
+  const std::string huge = R"({"s":")" + std::string(1 << 20, 'x') + R"("})";
+  { JsonDocument doc(huge, 32); }
+  EXPECT_LT(JsonDocument::kept_bytes_for_test(), 4096u);
+}
+
 TEST(JsonDomTest, ReadsInputThatEndsWithoutPadding) {
   // The text is copied before parsing, so a view that ends at an allocation's last byte is fine.
   const std::string storage = R"({"model":"m"})";

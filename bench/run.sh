@@ -413,6 +413,19 @@ curl_headers() {  # HEADERS string -> curl -H arguments, one per line
   local IFS='|' h
   for h in $1; do printf -- '-H\n%s\n' "$h"; done
 }
+# in_round_order ROUND ITEM...: the items in order in odd rounds and reversed in even ones (ABBA), so
+# a drift or a burst from another tenant during a round does not always land on the same paths, and
+# nginx and the gateway paths swap places from one round to the next.
+in_round_order() {
+  local round=$1 i
+  shift
+  if ((round % 2)); then
+    printf '%s\n' "$@"
+  else
+    for ((i = $#; i >= 1; i--)); do printf '%s\n' "${!i}"; done
+  fi
+}
+
 loadgen_headers() {  # HEADERS string -> loadgen -H arguments, one per line (content-type is its default)
   local IFS='|' h
   for h in $1; do [[ ${h,,} == content-type:* ]] || printf -- '-H\n%s\n' "$h"; done
@@ -525,7 +538,8 @@ if want 12; then
   # Round-robin for the same reason as scenario 1: another tenant's burst spoils one round of one path,
   # and every ratio is taken within a round (path and nginx seconds apart) before the median.
   for r in $(seq 1 "$S2_ROUNDS"); do
-    for s in "${SCENARIOS[@]}"; do
+    mapfile -t ORDER < <(in_round_order "$r" "${SCENARIOS[@]}")
+    for s in "${ORDER[@]}"; do
       id=${s%%;*}
       run_wrk 2 "$id" "$DATA/${S_BODY[$id]}" "$CONNS_HIGH" "$S2_ROUND_DUR" 1 "r$r"
       sleep "$PAUSE"
@@ -535,7 +549,8 @@ if want 12; then
   # machine hits one round of a path, not all of them; the report takes the median over rounds.
   log "scenario 1 (+7): c=1, $S1_ROUNDS rounds of ${S1_DUR} s per path, round-robin"
   for r in $(seq 1 "$S1_ROUNDS"); do
-    for s in "${SCENARIOS[@]}"; do
+    mapfile -t ORDER < <(in_round_order "$r" "${SCENARIOS[@]}")
+    for s in "${ORDER[@]}"; do
       id=${s%%;*}
       run_wrk 1 "$id" "$DATA/${S_BODY[$id]}" 1 "$S1_DUR" 1 "r$r"
       sleep 0.1
@@ -644,9 +659,11 @@ if want 4; then
   )
   # The latency runs are also the streaming pre-flight: every stream must bring exactly 64 text deltas in
   # the client's dialect, and the mock must have seen only the expected upstream route. They run in
-  # round-robin rounds (every path once per round, nginx beside heimdall), as scenarios 1 and 2 do.
+  # round-robin rounds (every path once per round, nginx beside heimdall, the order reversed in even
+  # rounds), as scenarios 1 and 2 do.
   for round in $(seq 1 "$S4_ROUNDS"); do
-    for p in "${STREAM_PATHS[@]}"; do
+    mapfile -t ORDER < <(in_round_order "$round" "${STREAM_PATHS[@]}")
+    for p in "${ORDER[@]}"; do
       IFS=';' read -r id url body hdrs dialect upath <<<"$p"
       curl -sS -X DELETE "$M/__requests" >/dev/null
       run_loadgen latency "$id" "$url" "$body" "$hdrs" "$dialect" "$S4_K" 1 60 ||
@@ -1000,7 +1017,7 @@ fi
     echo
     echo "$S1_TABLE"
     echo
-    echo "The paths run one after the other in $S1_ROUNDS rounds (round-robin: every path once per round, after scenario 2 has warmed them), so a burst of load from other tenants of the machine spoils one round of a path, not all of them. Each figure is the median over the rounds of that round's wrk percentile (samples = requests over all rounds); added = the path's median − the median of the direct run to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). \"− nginx\" = the median over the rounds of the path's figure minus that of nginx proxying to the same mock route in the same round. µs; p99.9 from ${S1_DUR} s rounds is still noisy."
+    echo "The paths run one after the other in $S1_ROUNDS rounds (round-robin: every path once per round, the order reversed in even rounds, after scenario 2 has warmed them), so a burst of load from other tenants of the machine spoils one round of a path, not all of them. Each figure is the median over the rounds of that round's wrk percentile (samples = requests over all rounds); added = the path's median − the median of the direct run to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). \"− nginx\" = the median over the rounds of the path's figure minus that of nginx proxying to the same mock route in the same round. µs; p99.9 from ${S1_DUR} s rounds is still noisy."
     echo
     echo "<details><summary>Per round</summary>"
     echo
@@ -1014,7 +1031,7 @@ fi
     echo
     echo "$S2_TABLE"
     echo
-    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). c=$CONNS_HIGH figures are medians over $S2_ROUNDS rounds (every path once per round, round-robin, so a burst of load from another tenant spoils one round of a path, not the whole path); every ratio is the median over the rounds of the ratio within the round, and the per-round ratios to nginx are listed. \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run, \"same upstream\" with nginx proxying to the mock route the path calls (the OpenAI mock answers at a higher CPU cost than the Anthropic one, and pinned it shares the server's core); \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
+    echo "CPU (at c=$CONNS_HIGH): (utime+stime) delta of the proxy (nginx: master + worker; heimdall; node for Portkey) from /proc/PID/stat, CLK_TCK=$CLK_TCK; s/1k req = CPU seconds per 1,000 requests (= ms per request). c=$CONNS_HIGH figures are medians over $S2_ROUNDS rounds (every path once per round, round-robin, the order reversed in even rounds, so a burst of load from another tenant spoils one round of a path, not the whole path); every ratio is the median over the rounds of the ratio within the round, and the per-round ratios to nginx are listed. \"RPS / nginx\" and \"CPU per req / nginx\" compare with nginx on the Anthropic route in this run, \"same upstream\" with nginx proxying to the mock route the path calls (the OpenAI mock answers at a higher CPU cost than the Anthropic one, and pinned it shares the server's core); \"RPS / Portkey\" with Portkey on the OpenAI route. $([[ $WARMUP -gt 0 ]] && echo "Each path gets ${WARMUP} s of unmeasured c=$CONNS_HIGH load first." || echo "No warm-up run (quick mode): the c=$CONNS_MID run comes first.")"
   fi
   if want 3; then
     echo
@@ -1036,7 +1053,7 @@ fi
     echo
     echo "## 4. Streaming: 64 deltas paced 20 ms apart (\`[[deltas:64]] [[event-delay:20]] [[stamp]]\`, bench/loadgen)"
     echo
-    echo "Latency: $S4_ROUNDS round-robin rounds (every path once per round) of $S4_K concurrent streams per path, on the main mock + heimdall (1 worker each); nginx (\`proxy_buffering off\`) relays the same streams, so its added trip is what one proxy hop costs on this machine. Every figure is the median over the rounds of that round's figure (gap max: the largest), every added figure the median of the differences within a round; \"trip − nginx\" compares a heimdall path with nginx proxying to the same mock route. TTFT = request written → first text token read; gap = between consecutive token events. Anthropic streams send message_start, ping and content_block_start (each paced) before the first text delta, so their TTFT is ~3 × 20 ms; added TTFT compares with the direct run in the upstream's dialect. Trip = the mock's write of a token event → its read by the client: the mock stamps each delta with its monotonic clock as it writes it (\`[[stamp]]\`, tools/mock-provider/stamp.hpp), so the added trip is the latency the gateway adds to every token, without the mock's timer jitter that the gaps carry (the target's \"added inter-token p99\"). Stalls: inter-token gaps > 1 s plus first tokens later than 1 s."
+    echo "Latency: $S4_ROUNDS round-robin rounds (every path once per round, the order reversed in even rounds) of $S4_K concurrent streams per path, on the main mock + heimdall (1 worker each); nginx (\`proxy_buffering off\`) relays the same streams, so its added trip is what one proxy hop costs on this machine. Every figure is the median over the rounds of that round's figure (gap max: the largest), every added figure the median of the differences within a round; \"trip − nginx\" compares a heimdall path with nginx proxying to the same mock route. TTFT = request written → first text token read; gap = between consecutive token events. Anthropic streams send message_start, ping and content_block_start (each paced) before the first text delta, so their TTFT is ~3 × 20 ms; added TTFT compares with the direct run in the upstream's dialect. Trip = the mock's write of a token event → its read by the client: the mock stamps each delta with its monotonic clock as it writes it (\`[[stamp]]\`, tools/mock-provider/stamp.hpp), so the added trip is the latency the gateway adds to every token, without the mock's timer jitter that the gaps carry (the target's \"added inter-token p99\"). Stalls: inter-token gaps > 1 s plus first tokens later than 1 s."
     echo
     echo "$S4_LAT"
     echo

@@ -70,7 +70,7 @@ else
   S4_K=8; S4_ROUNDS=3; RAMP_LEVELS="100 1000 5000 10000"
   S5_DUR=2; S5_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a"; S5_CONNS="1 16"
 fi
-S1_ROUNDS=5; [[ $QUICK -eq 1 ]] && S1_ROUNDS=3 # scenario 1: rounds, each path once per round (round-robin)
+S1_ROUNDS=5; [[ $QUICK -eq 1 ]] && S1_ROUNDS=2 # scenario 1: rounds, each path once per round (round-robin)
 S2_ROUNDS=3; [[ $QUICK -eq 1 ]] && S2_ROUNDS=2 # scenario 2: c=64 rounds, round-robin like scenario 1
 S1_DUR=2; [[ $QUICK -eq 1 ]] && S1_DUR=1      # seconds per round
 CONNS_MID=16

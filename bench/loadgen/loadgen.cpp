@@ -1,6 +1,7 @@
 // heimdall-loadgen: the load generator of bench/run.sh for what wrk cannot do (issue 3): streaming
-// (scenario 4) and a fixed arrival rate (scenario 3). Single-threaded Boost.Asio, plain TCP,
-// HTTP/1.1 keep-alive, content-length or chunked answers.
+// (scenario 4), a fixed arrival rate (scenario 3) and several paths interleaved at concurrency 1
+// (scenario 1). Single-threaded Boost.Asio, plain TCP, HTTP/1.1 keep-alive, content-length or
+// chunked answers.
 //
 // Stream mode (default): opens K connections, then sends K streaming POSTs at once and reads the
 // chunked SSE answers, timing each token event: time to first token (from the request's write to
@@ -38,6 +39,22 @@
 //     http_errors=… proto_errors=… timeouts=… achieved_rps=… p50=… p90=… p99=… p999=… max=…
 //     mean=… conns=… peak_inflight=… sched_lag_p99=… sched_lag_max=… cpu_ms=… cpu_pct=…
 //     duration_ms=… first_error=…
+//
+// Cycle mode (--cycle --targets FILE --duration-s D): closed loop at concurrency 1 over several
+// targets, so that paths measured side by side see the same neighbours on a shared machine. FILE
+// has one target a line, tab-separated: `id<TAB>url<TAB>body_file<TAB>headers`, headers being
+// `name: value` pairs separated by `|` (may be empty; blank lines and `#` lines are skipped). One
+// keep-alive connection per target, opened before the clock starts. Each cycle sends one request to
+// every target, one at a time (write, read the whole answer, next target), in an order shuffled
+// anew every cycle (std::mt19937 seeded with --seed, default 1), so no target always follows the
+// same one; cycles start until D seconds have passed, so every target gets the same number of
+// requests. Latency runs from the request's write to the end of its answer. A request that fails
+// (connect, non-200, malformed answer, broken connection, no answer within --timeout-s) is an
+// error; its connection is then reopened before the target's next request (reopens, also after a
+// `connection: close`). Prints one line per target, in the file's order (times in µs):
+//   LOADGEN_RESULT mode=cycle id=… requests=… ok=… errors=… p50=… p90=… p99=… p999=… max=… mean=…
+//     connect_errors=… http_errors=… proto_errors=… timeouts=… reopens=… cycles=… duration_ms=…
+//     first_error=…
 #include "stamp.hpp"
 
 #include <sys/resource.h>
@@ -55,6 +72,8 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -66,10 +85,21 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Options {
+struct Url {
   std::string host = "127.0.0.1";
   std::string port;
   std::string path = "/";
+};
+
+// Cycle mode: one target of --targets, its request ready to write.
+struct Target {
+  std::string id;
+  Url url;
+  std::string request;
+};
+
+struct Options {
+  Url url;
   std::string body;
   std::vector<std::string> headers;
   int streams = 1;
@@ -84,6 +114,9 @@ struct Options {
   int max_conns = 4096;
   int initial_conns = 0;
   double drain_s = 2;
+  bool cycle = false;  // cycle mode (--targets)
+  std::vector<Target> targets;
+  int seed = 1;
 };
 
 struct Stats {
@@ -115,13 +148,82 @@ struct Stats {
          "               [--connect-concurrency N] [--timeout-s S] [--dialect "
          "anthropic|openai|any]\n"
          "  rate mode:   --rate R --duration-s D [--max-conns 4096] [--initial-conns 0]\n"
-         "               [--connect-concurrency 256] [--drain-s 2]\n";
+         "               [--connect-concurrency 256] [--drain-s 2]\n"
+         "   or: heimdall-loadgen --cycle --targets FILE --duration-s D [--seed 1]\n"
+         "               [--timeout-s 60]\n"
+         "  FILE: one target a line, id<TAB>url<TAB>body_file<TAB>name: value|name: value|...\n";
   std::exit(2);
+}
+
+Url parse_url(const std::string& url) {
+  const std::string scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) usage("url must start with http://: " + url);
+  Url u;
+  std::string rest = url.substr(scheme.size());
+  auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  u.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  auto colon = hostport.rfind(':');
+  if (colon == std::string::npos) usage("url needs a port: " + url);
+  u.host = hostport.substr(0, colon);
+  u.port = hostport.substr(colon + 1);
+  return u;
+}
+
+std::string read_file(const std::string& name) {
+  std::ifstream in(name, std::ios::binary);
+  if (!in) usage("cannot read " + name);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A POST of `body` with `headers` (`name: value`; content-type application/json unless given).
+std::string make_request(const Url& u, const std::vector<std::string>& headers,
+                         const std::string& body) {
+  std::ostringstream req;
+  req << "POST " << u.path << " HTTP/1.1\r\nhost: " << u.host << ":" << u.port << "\r\n";
+  bool has_ct = false;
+  for (const auto& h : headers) {
+    req << h << "\r\n";
+    std::string l = h;
+    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (l.rfind("content-type:", 0) == 0) has_ct = true;
+  }
+  if (!has_ct) req << "content-type: application/json\r\n";
+  req << "content-length: " << body.size() << "\r\n\r\n" << body;
+  return req.str();
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t end; (end = s.find(sep, start)) != std::string::npos; start = end + 1)
+    parts.push_back(s.substr(start, end - start));
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
+// --targets FILE: `id<TAB>url<TAB>body_file<TAB>headers` a line, headers `name: value|…`.
+std::vector<Target> read_targets(const std::string& file) {
+  std::vector<Target> targets;
+  std::istringstream lines(read_file(file));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    auto f = split(line, '\t');
+    if (f.size() < 3 || f.size() > 4) usage(file + ": want id, url, body file, headers: " + line);
+    if (f[0].empty() || f[0].find(' ') != std::string::npos) usage(file + ": bad id: " + f[0]);
+    std::vector<std::string> headers;
+    if (f.size() == 4 && !f[3].empty()) headers = split(f[3], '|');
+    Url u = parse_url(f[1]);
+    targets.push_back({f[0], u, make_request(u, headers, read_file(f[2]))});
+  }
+  if (targets.empty()) usage(file + ": no target");
+  return targets;
 }
 
 Options parse(int argc, char** argv) {
   Options o;
-  std::string url, body_file;
+  std::string url, body_file, targets_file;
   const std::pair<std::string_view, int*> int_opts[] = {
       {"--streams", &o.streams},
       {"--per-conn", &o.per_conn},
@@ -130,7 +232,8 @@ Options parse(int argc, char** argv) {
       {"--connect-concurrency", &o.connect_concurrency},
       {"--timeout-s", &o.timeout_s},
       {"--max-conns", &o.max_conns},
-      {"--initial-conns", &o.initial_conns}};
+      {"--initial-conns", &o.initial_conns},
+      {"--seed", &o.seed}};
   const std::pair<std::string_view, double*> num_opts[] = {
       {"--rate", &o.rate}, {"--duration-s", &o.duration_s}, {"--drain-s", &o.drain_s}};
   for (int i = 1; i < argc; ++i) {
@@ -155,26 +258,25 @@ Options parse(int argc, char** argv) {
       o.headers.push_back(next());
     } else if (a == "--dialect") {
       o.dialect = next();
+    } else if (a == "--cycle") {
+      o.cycle = true;
+    } else if (a == "--targets") {
+      targets_file = next();
     } else if (a == "-h" || a == "--help") {
       usage("help");
     } else {
       usage("unknown argument " + a);
     }
   }
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) usage("--url must start with http://");
-  std::string rest = url.substr(scheme.size());
-  auto slash = rest.find('/');
-  std::string hostport = rest.substr(0, slash);
-  o.path = slash == std::string::npos ? "/" : rest.substr(slash);
-  auto colon = hostport.rfind(':');
-  if (colon == std::string::npos) usage("--url needs a port");
-  o.host = hostport.substr(0, colon);
-  o.port = hostport.substr(colon + 1);
+  if (o.cycle) {
+    if (targets_file.empty() || o.duration_s <= 0 || o.timeout_s < 1)
+      usage("--cycle needs --targets FILE, --duration-s > 0 and --timeout-s >= 1");
+    o.targets = read_targets(targets_file);
+    return o;
+  }
+  o.url = parse_url(url);
   if (body_file.empty()) usage("--body is required");
-  std::ifstream in(body_file, std::ios::binary);
-  if (!in) usage("cannot read " + body_file);
-  o.body.assign(std::istreambuf_iterator<char>(in), {});
+  o.body = read_file(body_file);
   if (o.dialect != "any" && o.dialect != "anthropic" && o.dialect != "openai")
     usage("--dialect: anthropic|openai|any");
   if (o.streams < 1 || o.per_conn < 1 || o.connect_concurrency < 1) usage("counts must be >= 1");
@@ -182,6 +284,14 @@ Options parse(int argc, char** argv) {
   if (o.rate > 0 && (o.duration_s <= 0 || o.max_conns < 1 || o.drain_s < 0))
     usage("--rate needs --duration-s > 0, --max-conns >= 1, --drain-s >= 0");
   return o;
+}
+
+tcp::endpoint endpoint_of(const Url& u) {
+  return {asio::ip::make_address(u.host), static_cast<unsigned short>(std::stoi(u.port))};
+}
+
+Clock::duration to_duration(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
 // A token event: Anthropic text_delta, or an OpenAI chunk with non-empty delta content.
@@ -357,6 +467,18 @@ uint32_t pct(std::vector<uint32_t>& v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// Sorts `lat` and formats it as `p50=… p90=… p99=… p999=… max=… mean=…` (µs).
+std::string latency_fields(std::vector<uint32_t>& lat) {
+  std::sort(lat.begin(), lat.end());
+  double mean = 0;
+  for (uint32_t v : lat) mean += v;
+  if (!lat.empty()) mean /= static_cast<double>(lat.size());
+  char out[160];
+  std::snprintf(out, sizeof out, "p50=%u p90=%u p99=%u p999=%u max=%u mean=%.0f", pct(lat, 50),
+                pct(lat, 90), pct(lat, 99), pct(lat, 99.9), lat.empty() ? 0u : lat.back(), mean);
+  return out;
+}
+
 std::string first_error_field(std::string fe) {
   for (auto& c : fe)
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') c = '_';
@@ -377,7 +499,7 @@ int run_streams(const Options& o, const std::string& request) {
   std::vector<std::shared_ptr<tcp::socket>> socks, all;
   socks.reserve(o.streams);
   all.reserve(o.streams);
-  tcp::endpoint ep(asio::ip::make_address(o.host), static_cast<unsigned short>(std::stoi(o.port)));
+  tcp::endpoint ep = endpoint_of(o.url);
   auto t0 = Clock::now();
   Clock::time_point t_connected{}, t_end{};
   bool timed_out = false;
@@ -472,7 +594,7 @@ class RateRun {
   RateRun(const Options& o, const std::string& request)
       : o_(o),
         request_(request),
-        ep_(asio::ip::make_address(o.host), static_cast<unsigned short>(std::stoi(o.port))),
+        ep_(endpoint_of(o.url)),
         total_(std::max<long>(1, std::lround(o.rate * o.duration_s))),
         deadline_(io_),
         tick_(io_) {}
@@ -490,10 +612,6 @@ class RateRun {
     asio::steady_timer wake;  // an idle connection waits on it; cancel() hands it a queued request
     std::string buf;
   };
-
-  static Clock::duration to_duration(double s) {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-  }
 
   // Opens the initial pool (not timed), then starts the clock and the schedule.
   asio::awaitable<void> start() {
@@ -648,12 +766,7 @@ class RateRun {
     long errors_counted = st_.connect_errors + st_.http_errors + st_.proto_errors;
     st_.timeouts = total_ - st_.ok - errors_counted;
     long errors = total_ - st_.ok;
-    auto& lat = st_.latency_us;
-    std::sort(lat.begin(), lat.end());
     std::sort(st_.lag_us.begin(), st_.lag_us.end());
-    double mean = 0;
-    for (uint32_t v : lat) mean += v;
-    if (!lat.empty()) mean /= static_cast<double>(lat.size());
     // achieved: answers per second over the schedule, or up to the last answer when that came later
     double span = std::max(o_.duration_s, std::chrono::duration<double>(last_done_ - t0_).count());
     long cpu = cpu_ms_self();
@@ -661,16 +774,15 @@ class RateRun {
     std::printf(
         "LOADGEN_RESULT mode=rate rate=%.0f duration_s=%.1f requests=%ld ok=%ld errors=%ld "
         "connect_errors=%ld "
-        "http_errors=%ld proto_errors=%ld timeouts=%ld achieved_rps=%.1f p50=%u p90=%u p99=%u "
-        "p999=%u max=%u "
-        "mean=%.0f conns=%d peak_inflight=%d sched_lag_p99=%u sched_lag_max=%u cpu_ms=%ld "
+        "http_errors=%ld proto_errors=%ld timeouts=%ld achieved_rps=%.1f %s "
+        "conns=%d peak_inflight=%d sched_lag_p99=%u sched_lag_max=%u cpu_ms=%ld "
         "cpu_pct=%.1f "
         "duration_ms=%ld first_error=%s\n",
         o_.rate, o_.duration_s, total_, st_.ok, errors, st_.connect_errors, st_.http_errors,
-        st_.proto_errors, st_.timeouts, static_cast<double>(st_.ok) / span, pct(lat, 50),
-        pct(lat, 90), pct(lat, 99), pct(lat, 99.9), lat.empty() ? 0u : lat.back(), mean, peak_open_,
-        st_.peak_inflight, pct(st_.lag_us, 99), st_.lag_us.empty() ? 0u : st_.lag_us.back(), cpu,
-        wall > 0 ? 100.0 * cpu / wall : 0.0, wall, first_error_field(st_.first_error).c_str());
+        st_.proto_errors, st_.timeouts, static_cast<double>(st_.ok) / span,
+        latency_fields(st_.latency_us).c_str(), peak_open_, st_.peak_inflight, pct(st_.lag_us, 99),
+        st_.lag_us.empty() ? 0u : st_.lag_us.back(), cpu, wall > 0 ? 100.0 * cpu / wall : 0.0, wall,
+        first_error_field(st_.first_error).c_str());
     return errors == 0 ? 0 : 1;
   }
 
@@ -690,22 +802,131 @@ class RateRun {
   bool scheduled_ = false, stopping_ = false;
 };
 
+// Cycle mode: every target once per cycle, one request at a time, in a shuffled order.
+class CycleRun {
+ public:
+  explicit CycleRun(const Options& o) : o_(o), watchdog_(io_) {
+    for (const auto& t : o.targets) conns_.push_back(std::make_unique<Conn>(io_, t));
+  }
+
+  int run() {
+    asio::co_spawn(io_, cycles(), asio::detached);
+    io_.run();
+    return report();
+  }
+
+ private:
+  struct Conn {
+    Conn(asio::io_context& io, const Target& t) : target(t), ep(endpoint_of(t.url)), sock(io) {}
+    const Target& target;
+    tcp::endpoint ep;
+    tcp::socket sock;
+    std::string buf;
+    bool open = false;
+    long connects = 0, requests = 0;
+    Stats st;
+  };
+
+  // Opens (or reopens) the target's connection.
+  asio::awaitable<bool> connect(Conn& c) {
+    boost::system::error_code ignored;
+    c.sock.close(ignored);
+    c.buf.clear();
+    ++c.connects;
+    auto [ec] = co_await c.sock.async_connect(c.ep, asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      c.st.error(c.st.connect_errors, "connect: " + ec.message());
+      co_return false;
+    }
+    c.sock.set_option(tcp::no_delay(true));
+    c.open = true;
+    co_return true;
+  }
+
+  // One request and its whole answer; a request that fails leaves the connection to be reopened.
+  asio::awaitable<void> request(Conn& c) {
+    ++c.requests;
+    if (!c.open && !co_await connect(c)) co_return;
+    // The watchdog closes the socket of a request unanswered after --timeout-s; `generation` keeps
+    // a watchdog that fired just as its request ended from closing the next one's socket.
+    const long generation = ++generation_;
+    watchdog_.expires_after(std::chrono::seconds(o_.timeout_s));
+    watchdog_.async_wait([this, &c, generation](boost::system::error_code ec) {
+      if (ec || generation != generation_) return;
+      boost::system::error_code ignored;
+      c.sock.close(ignored);
+    });
+    bool ok = false, keep_alive = true;
+    const Clock::time_point sent = Clock::now();
+    try {
+      co_await asio::async_write(c.sock, asio::buffer(c.target.request), asio::use_awaitable);
+      ok = co_await read_response(c.sock, c.buf, c.st, keep_alive,
+                                  [](std::string_view, Clock::time_point, bool) {});
+    } catch (const boost::system::system_error& e) {
+      count_io_error(c.st, e);
+    }
+    const Clock::time_point done = Clock::now();
+    ++generation_;
+    watchdog_.cancel();
+    if (ok) {
+      ++c.st.ok;
+      c.st.latency_us.push_back(us_since(sent, done));
+    }
+    if (!ok || !keep_alive) c.open = false;
+  }
+
+  // Opens every connection (not timed), then runs whole cycles until --duration-s has passed.
+  asio::awaitable<void> cycles() {
+    for (auto& c : conns_) co_await connect(*c);
+    std::mt19937 rng(static_cast<std::mt19937::result_type>(o_.seed));
+    std::vector<std::size_t> order(conns_.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    t0_ = Clock::now();
+    const Clock::time_point end = t0_ + to_duration(o_.duration_s);
+    while (Clock::now() < end) {
+      std::shuffle(order.begin(), order.end(), rng);
+      for (std::size_t i : order) co_await request(*conns_[i]);
+      ++cycles_;
+    }
+    t_end_ = Clock::now();
+    for (auto& c : conns_) {
+      boost::system::error_code ignored;
+      c->sock.close(ignored);
+    }
+  }
+
+  int report() {
+    bool failed = false;
+    for (auto& c : conns_) {
+      Stats& st = c->st;
+      const long errors = c->requests - st.ok;
+      failed = failed || errors > 0 || st.connect_errors > 0;
+      std::printf(
+          "LOADGEN_RESULT mode=cycle id=%s requests=%ld ok=%ld errors=%ld %s connect_errors=%ld "
+          "http_errors=%ld proto_errors=%ld timeouts=%ld reopens=%ld cycles=%ld duration_ms=%ld "
+          "first_error=%s\n",
+          c->target.id.c_str(), c->requests, st.ok, errors, latency_fields(st.latency_us).c_str(),
+          st.connect_errors, st.http_errors, st.proto_errors, st.timeouts,
+          std::max(0L, c->connects - 1), cycles_, ms_since(t0_, t_end_),
+          first_error_field(st.first_error).c_str());
+    }
+    return failed ? 1 : 0;
+  }
+
+  const Options& o_;
+  asio::io_context io_{1};
+  asio::steady_timer watchdog_;
+  std::vector<std::unique_ptr<Conn>> conns_;  // in the order of --targets
+  long generation_ = 0, cycles_ = 0;
+  Clock::time_point t0_{}, t_end_{};
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o = parse(argc, argv);
-  std::ostringstream req;
-  req << "POST " << o.path << " HTTP/1.1\r\nhost: " << o.host << ":" << o.port << "\r\n";
-  bool has_ct = false;
-  for (const auto& h : o.headers) {
-    req << h << "\r\n";
-    std::string l = h;
-    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (l.rfind("content-type:", 0) == 0) has_ct = true;
-  }
-  if (!has_ct) req << "content-type: application/json\r\n";
-  req << "content-length: " << o.body.size() << "\r\n\r\n" << o.body;
-  const std::string request = req.str();
+  if (o.cycle) return CycleRun(o).run();
+  const std::string request = make_request(o.url, o.headers, o.body);
   if (o.rate > 0) return RateRun(o, request).run();
   return run_streams(o, request);
 }

@@ -70,9 +70,9 @@ else
   S4_K=8; S4_ROUNDS=3; RAMP_LEVELS="100 1000 5000 10000"
   S5_DUR=2; S5_PATHS="direct_a nginx_a hfast_a htr_a2o htr_o2a"; S5_CONNS="1 16"
 fi
-S1_ROUNDS=5; [[ $QUICK -eq 1 ]] && S1_ROUNDS=2 # scenario 1: rounds, each path once per round (round-robin)
-S2_ROUNDS=3; [[ $QUICK -eq 1 ]] && S2_ROUNDS=2 # scenario 2: c=64 rounds, round-robin like scenario 1
-S1_DUR=2; [[ $QUICK -eq 1 ]] && S1_DUR=1      # seconds per round
+S1_ROUNDS=5; [[ $QUICK -eq 1 ]] && S1_ROUNDS=2 # scenario 1: rounds, each one cycle run over the paths (+ Portkey alone)
+S2_ROUNDS=3; [[ $QUICK -eq 1 ]] && S2_ROUNDS=2 # scenario 2: c=64 rounds, each path once per round (round-robin)
+S1_DUR=2; [[ $QUICK -eq 1 ]] && S1_DUR=1      # seconds per path and round (the cycle run lasts paths × S1_DUR)
 CONNS_MID=16
 S2_MID_DUR=$(( DURATION / 2 )); [[ $S2_MID_DUR -ge 1 ]] || S2_MID_DUR=1
 S2_ROUND_DUR=$(( DURATION / S2_ROUNDS )); [[ $S2_ROUND_DUR -ge 1 ]] || S2_ROUND_DUR=1
@@ -523,6 +523,38 @@ mem_note() {  # LABEL PID [PID...]: the sum over the processes
 sleep 1
 mem_note "heimdall after the pre-flight (one request per path and body, up to 1 MB)" "$HEIMDALL_PID"
 
+# Scenario 1's cycle: every path but Portkey, one line each in the --targets file of heimdall-loadgen --cycle.
+S1_TARGETS="$TMP/s1_targets.tsv"
+: >"$S1_TARGETS"
+for s in "${SCENARIOS[@]}"; do
+  id=${s%%;*}
+  [[ ${S_PROXY[$id]} == portkey ]] && continue
+  printf '%s\t%s\t%s\t%s\n' "$id" "${S_URL[$id]}" "$DATA/${S_BODY[$id]}" "${S_HDRS[$id]}" >>"$S1_TARGETS"
+done
+S1_NPATHS=$(wc -l <"$S1_TARGETS")
+S1_CYCLE_DUR=$((S1_NPATHS * S1_DUR))   # so each path gets about the samples of S1_DUR s of wrk -c1 alone
+S1_TIMEOUT=5                            # seconds per request, as wrk --timeout
+# run_cycle ROUND: one heimdall-loadgen --cycle run over scenario 1's paths (seed = the round, so every
+# round has its own orders); a row per path in WRK_TSV, tagged like run_wrk's, with rps = 1e6 / mean.
+run_cycle() {
+  local r=$1 out="$TMP/cycle_r$1.txt" load line id rps args
+  args="--cycle --targets $S1_TARGETS --duration-s $S1_CYCLE_DUR --seed $r --timeout-s $S1_TIMEOUT"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  # shellcheck disable=SC2086  # args: words on purpose
+  run_child "${PIN_WRK[@]}" "$LOADGEN_BIN" $args >"$out" 2>&1 || true
+  grep -q '^LOADGEN_RESULT' "$out" || { cat "$out" >&2; die "no LOADGEN_RESULT from scenario 1's cycle run, round $r"; }
+  CMDS+="${PIN_WRK[*]:+${PIN_WRK[*]} }${LOADGEN_BIN#$ROOT/} ${args//"$TMP"/\$TMP}"$'\n'
+  { echo "### scenario 1: loadgen --cycle, round $r"; cat "$out"; echo; } >>"$RAW"
+  while read -r line; do
+    line=${line#LOADGEN_RESULT }
+    id=$(kv_of id "$line")
+    rps=$(awk -v m="$(kv_of mean "$line")" 'BEGIN { printf "%.1f", (m > 0) ? 1e6 / m : 0 }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' 1 "$id" "${S_LABEL[$id]}" "${S_PROXY[$id]}" 1 "$load" 0 0 \
+      "$line rps=$rps run_s=$S1_CYCLE_DUR" "r$r" >>"$WRK_TSV"
+    log "  [1] ${S_LABEL[$id]} c=1 r$r (cycle): $(sed 's/ p90=[0-9]*//; s/ connect_errors=.* timeouts=/ timeouts=/; s/ cycles=.*//' <<<"$line")"
+  done < <(grep '^LOADGEN_RESULT' "$out")
+}
+
 # ---- scenarios 2 then 1 (+7): each path at c=16 and c=64, then every path at c=1 in interleaved rounds
 if want 12; then
   log "scenario 2 (+7): c=$CONNS_MID ${S2_MID_DUR} s per path, then c=$CONNS_HIGH in $S2_ROUNDS rounds of ${S2_ROUND_DUR} s, round-robin"
@@ -545,14 +577,22 @@ if want 12; then
       sleep "$PAUSE"
     done
   done
-  # Scenario 1 after 2, so every path is warm. Round-robin: a burst of noise from other tenants of the
-  # machine hits one round of a path, not all of them; the report takes the median over rounds.
-  log "scenario 1 (+7): c=1, $S1_ROUNDS rounds of ${S1_DUR} s per path, round-robin"
+  # Scenario 1 after 2, so every path is warm. Each round is one heimdall-loadgen --cycle run over every
+  # path but Portkey: a request to each path in turn, in an order shuffled every cycle, so a burst of
+  # noise from other tenants of the machine lands on all the paths alike. Portkey (~20× slower, it would
+  # take most of every cycle) runs alone with wrk in the same round, after the cycle in odd rounds and
+  # before it in even ones. The report takes the median over rounds.
+  log "scenario 1 (+7): c=1, $S1_ROUNDS rounds of one cycle run over $S1_NPATHS paths (${S1_CYCLE_DUR} s)$([[ $PORTKEY_STATUS == ok ]] && echo " + Portkey with wrk (${S1_DUR} s)")"
+  S1_STEPS=(cycle)
+  [[ $PORTKEY_STATUS == ok ]] && S1_STEPS+=(portkey_o)
   for r in $(seq 1 "$S1_ROUNDS"); do
-    mapfile -t ORDER < <(in_round_order "$r" "${SCENARIOS[@]}")
-    for s in "${ORDER[@]}"; do
-      id=${s%%;*}
-      run_wrk 1 "$id" "$DATA/${S_BODY[$id]}" 1 "$S1_DUR" 1 "r$r"
+    mapfile -t ORDER < <(in_round_order "$r" "${S1_STEPS[@]}")
+    for step in "${ORDER[@]}"; do
+      if [[ $step == cycle ]]; then
+        run_cycle "$r"
+      else
+        run_wrk 1 "$step" "$DATA/${S_BODY[$step]}" 1 "$S1_DUR" 1 "r$r"
+      fi
       sleep 0.1
     done
   done
@@ -790,7 +830,7 @@ AWK_KV='function kv(s, key,   n, a, i, p) {
   for (i = 1; i <= n; i++) { split(a[i], p, "="); if (p[1] == key) return p[2] }
   return ""
 }
-function errs(s) { return kv(s, "err_connect") + kv(s, "err_read") + kv(s, "err_write") + kv(s, "err_timeout") + kv(s, "non2xx") }'
+function errs(s) { return kv(s, "err_connect") + kv(s, "err_read") + kv(s, "err_write") + kv(s, "err_timeout") + kv(s, "non2xx") + kv(s, "errors") }'
 
 BASELINES=""
 for id in "${!S_BASE[@]}"; do BASELINES+="$id=${S_BASE[$id]} "; done
@@ -818,16 +858,17 @@ function vs_nginx(id, key,   g, k, l) {
 BEGIN { n = split(baselines, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); base[p[1]] = p[2] }
   n = split(same, b, " "); for (i = 1; i <= n; i++) { split(b[i], p, "="); ngx[p[1]] = p[2] } }
 $1 == "1" { id = $2; if (!(id in lab)) { order[++cnt] = id; lab[id] = $3 }; if (!($10 in seen)) { seen[$10] = 1; tags[++nt] = $10 }
-  r[id]++; s50[id] = s50[id] " " kv($9, "p50"); s99[id] = s99[id] " " kv($9, "p99"); s999[id] = s999[id] " " kv($9, "p999")
+  r[id]++; how[id] = (kv($9, "mode") == "cycle") ? sprintf("%d s, cycle", kv($9, "run_s")) : sprintf("%d s, wrk", secs)
+  s50[id] = s50[id] " " kv($9, "p50"); s99[id] = s99[id] " " kv($9, "p99"); s999[id] = s999[id] " " kv($9, "p999")
   q["p50", id, $10] = kv($9, "p50"); q["p99", id, $10] = kv($9, "p99")
   srps[id] = srps[id] " " kv($9, "rps"); req[id] += kv($9, "requests"); e[id] += errs($9) }
 END {
   for (i = 1; i <= cnt; i++) { id = order[i]; p50[id] = med(s50[id]); p99[id] = med(s99[id]); p999[id] = med(s999[id]) }
-  print "| path | baseline (direct) | rounds × s | samples | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | p50 − nginx µs | p99 − nginx µs | RPS | errors |"
+  print "| path | baseline (direct) | rounds × run | samples | p50 µs | p99 µs | p99.9 µs | added p50 µs | added p99 µs | added p99.9 µs | p50 − nginx µs | p99 − nginx µs | RPS | errors |"
   print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= cnt; i++) {
     id = order[i]; d = base[id]
-    printf "| %s | %s | %d × %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %.0f | %d%s |\n", lab[id], (d == "" ? "–" : lab[d]), r[id], secs,
+    printf "| %s | %s | %d × %s | %d | %d | %d | %d | %s | %s | %s | %s | %s | %.0f | %d%s |\n", lab[id], (d == "" ? "–" : lab[d]), r[id], how[id],
       req[id], p50[id], p99[id], p999[id], (d == "" ? "–" : sprintf("%+d", p50[id] - p50[d])),
       (d == "" ? "–" : sprintf("%+d", p99[id] - p99[d])), (d == "" ? "–" : sprintf("%+d", p999[id] - p999[d])),
       vs_nginx(id, "p50"), vs_nginx(id, "p99"), med(srps[id]), e[id], (e[id] > 0 ? " ⚠" : "")
@@ -1013,11 +1054,11 @@ fi
   echo "$CHART_NOTE"
   if want 12; then
     echo
-    echo "## 1. Added latency at concurrency 1 (wrk -c1, $S1_ROUNDS rounds × ${S1_DUR} s per path, 2 KB bodies)"
+    echo "## 1. Added latency at concurrency 1 (heimdall-loadgen --cycle over $S1_NPATHS paths, $S1_ROUNDS rounds × ${S1_CYCLE_DUR} s$([[ $PORTKEY_STATUS == ok ]] && echo "; Portkey wrk -c1, ${S1_DUR} s a round"); 2 KB bodies)"
     echo
     echo "$S1_TABLE"
     echo
-    echo "The paths run one after the other in $S1_ROUNDS rounds (round-robin: every path once per round, the order reversed in even rounds, after scenario 2 has warmed them), so a burst of load from other tenants of the machine spoils one round of a path, not all of them. Each figure is the median over the rounds of that round's wrk percentile (samples = requests over all rounds); added = the path's median − the median of the direct run to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). \"− nginx\" = the median over the rounds of the path's figure minus that of nginx proxying to the same mock route in the same round. µs; p99.9 from ${S1_DUR} s rounds is still noisy."
+    echo "Each round (after scenario 2 has warmed every path) is one \`heimdall-loadgen --cycle\` run of ${S1_CYCLE_DUR} s over the $S1_NPATHS paths other than Portkey: one keep-alive connection per path, opened before the clock starts; every cycle sends one request to each path, one at a time (the next request goes out once the previous answer has been read in full), in an order shuffled anew every cycle (std::mt19937, seeded with the round's number). So the paths are measured interleaved, request by request, a few hundred µs apart: a burst of load from another tenant of the machine lands on all of them alike instead of on whichever path ran during it, and every path gets the same number of requests (about as many as ${S1_DUR} s of wrk -c1 alone). Latency = the request's write → the end of its answer.$([[ $PORTKEY_STATUS == ok ]] && echo " Portkey, ~20× slower, would take most of every cycle, so it runs alone with wrk -c1 for ${S1_DUR} s in the same round (after the cycle in odd rounds, before it in even ones): its figures, and its \"− nginx\", compare runs seconds apart.") Each figure is the median over the $S1_ROUNDS rounds of that round's percentile (samples = requests over all rounds); added = the path's median − the median of direct to the upstream route the path calls (a translated path is compared with the mock answering in the upstream dialect). \"− nginx\" = the median over the rounds of the path's figure minus that of nginx proxying to the same mock route in the same round (for the cycle paths, the same run). RPS: for the cycle paths 1e6 / mean latency, the rate the path would carry alone at c=1 (requests per second of the run's wall time would be the cycle rate, the same for all $S1_NPATHS)$([[ $PORTKEY_STATUS == ok ]] && echo "; for Portkey wrk's requests per second"). µs; p99.9 from about ${S1_DUR} s worth of requests per round is still noisy."
     echo
     echo "<details><summary>Per round</summary>"
     echo
@@ -1139,13 +1180,21 @@ fi
   cat "$NGX/nginx.conf"
   echo '```'
   echo
+  if want 12; then
+    echo "Scenario 1's \`--targets\` file (\$TMP/s1_targets.tsv, tab-separated: id, URL, body file, headers; paths relative to the repository here, absolute in the file):"
+    echo
+    echo '```'
+    sed "s|$ROOT/||" "$S1_TARGETS"
+    echo '```'
+    echo
+  fi
   echo "heimdall config.json (the ramp's heimdall has the same with its own mock's port):"
   echo
   echo '```json'
   cat "$HDIR/config.json"
   echo '```'
   echo
-  echo "<details><summary>Raw wrk output</summary>"
+  echo "<details><summary>Raw wrk output (and scenario 1's loadgen --cycle output)</summary>"
   echo
   echo '```'
   cat "$RAW"

@@ -1,80 +1,65 @@
 #include "engine/body_peek.hpp"
 
-#include "engine/thread_parser.hpp"
-#include "http/body_padding.hpp"
+#include "engine/json_object_reader.hpp"
 
 #include <simdjson.h>
 
-namespace heimdall::engine {
+#include <optional>
 
-namespace od = simdjson::ondemand;
+namespace heimdall::engine {
 
 namespace {
 
-static_assert(http::kBodyPadding >= simdjson::SIMDJSON_PADDING,
-              "bodies from the server and client must be readable in place");
-
-// End (one past the closing quote) of the JSON string token starting at `begin`.
-size_t string_token_end(std::string_view body, size_t begin) {
-  for (size_t i = begin + 1; i < body.size(); ++i) {
-    if (body[i] == '\\') {
-      ++i;
-    } else if (body[i] == '"') {
-      return i + 1;
-    }
-  }
-  return body.size();
-}
-
-od::parser& thread_parser() {
-  thread_local od::parser parser;
-  return parser;
+// A JSON string token (quotes included) decoded as simdjson decodes it, escapes and all; nullopt
+// when simdjson refuses it. Only escaped tokens come here: keys and model names rarely hold
+// escapes.
+std::optional<std::string> decode_escaped(std::string_view token) {
+  simdjson::dom::parser parser;
+  std::string_view text;
+  if (parser.parse(token).get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+  return std::string(text);
 }
 
 }  // namespace
 
-size_t peek_parser_capacity_for_test() { return thread_parser().capacity(); }
-
-schema::Result<BodyPeek> peek_body(std::string& body) {
-  if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) {
-    body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-  }
-  od::parser& parser = thread_parser();
-  const ParserLoan loan(parser);
-  simdjson::padded_string_view input(body.data(), body.size(), body.capacity());
-  od::document doc;
-  if (parser.iterate(input).get(doc) != simdjson::SUCCESS) {
-    return schema::Error::invalid("invalid JSON body");
-  }
-  od::object object;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return schema::Error::invalid("invalid JSON body: expected an object");
-  }
+schema::Result<BodyPeek> peek_body(std::string_view body) {
+  const schema::Error invalid = schema::Error::invalid("invalid JSON body");
   BodyPeek peek;
-  for (auto field_result : object) {
-    od::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return schema::Error::invalid("invalid JSON body");
+  JsonObjectReader reader(body);
+  for (JsonMember member; reader.next(member);) {
+    std::string_view key = member.key;
+    std::optional<std::string> decoded_key;
+    if (member.key_escaped) {
+      decoded_key = decode_escaped({key.data() - 1, key.size() + 2});
+      if (!decoded_key) return invalid;
+      key = *decoded_key;
     }
-    od::value value = field.value();
     if (key == "model") {
-      std::string_view token = value.raw_json_token();
-      std::string_view model;
-      if (value.get_string().get(model) != simdjson::SUCCESS) {
+      const std::string_view token = member.value;
+      if (token.front() != '"')
         return schema::Error::invalid("model: Input should be a valid string");
+      if (token.find('\\') == std::string_view::npos) {
+        peek.model.assign(token.substr(1, token.size() - 2));
+      } else if (auto model = decode_escaped(token)) {
+        peek.model = std::move(*model);
+      } else {
+        return invalid;
       }
-      peek.model = std::string(model);
       peek.has_model = true;
       peek.model_begin = static_cast<size_t>(token.data() - body.data());
-      peek.model_end = string_token_end(body, peek.model_begin);
+      peek.model_end = peek.model_begin + token.size();
     } else if (key == "stream") {
-      bool stream = false;
-      if (value.get_bool().get(stream) == simdjson::SUCCESS) peek.stream = stream;
+      if (member.value == "true" || member.value == "false") peek.stream = member.value == "true";
     }
   }
-  return peek;
+  switch (reader.status()) {
+    case JsonObjectReader::Status::kEnd:
+      return peek;
+    case JsonObjectReader::Status::kNotObject:
+      return schema::Error::invalid("invalid JSON body: expected an object");
+    default:
+      return invalid;
+  }
 }
 
 std::string json_quote(std::string_view text) {

@@ -1,5 +1,6 @@
 // The fast path's read-only look at a request body: `model` (with its byte range, so it can be
-// replaced by splicing instead of re-serialising) and `stream`, read with simdjson On-Demand.
+// replaced by splicing instead of re-serialising) and `stream`, read by a JsonObjectReader, which
+// also validates the whole body.
 #pragma once
 
 #include "schema/error.hpp"
@@ -19,12 +20,9 @@ struct BodyPeek {
   bool stream = false;
 };
 
-/// Reads the top-level fields. May grow `body`'s capacity (simdjson needs readable padding after
-/// the last byte); never changes its contents. InvalidArgument when the body is not a JSON object.
-schema::Result<BodyPeek> peek_body(std::string& body);
-
-/// The capacity this thread's peek parser keeps for the next body (ParserLoan).
-size_t peek_parser_capacity_for_test();
+/// Reads the top-level fields (when a key repeats, the last one counts). InvalidArgument when the
+/// body is not a valid JSON object, or its model not a string.
+schema::Result<BodyPeek> peek_body(std::string_view body);
 
 /// `body` with the model token replaced by `model` as a JSON string.
 std::string splice_model(std::string_view body, const BodyPeek& peek, std::string_view model);

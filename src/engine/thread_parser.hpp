@@ -1,5 +1,5 @@
-// A thread's simdjson On-Demand parser, reused from one document to the next (the fast path's body
-// peek and the usage observer each keep one per thread), lent for one document at a time.
+// A thread's simdjson On-Demand parser, reused from one document to the next (the usage observer
+// keeps one per thread), lent for one document at a time.
 #pragma once
 
 #include <simdjson.h>

@@ -394,7 +394,7 @@ class SessionRegistration {
 
 // Parses a request straight into a Request. Beast's own parser would first store the fields in
 // its fields container (an allocation and a tree insert per field) for us to copy them again. The
-// body is reserved from Content-Length plus kBodyPadding, so the engine reads it in place.
+// body is reserved from Content-Length.
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
   explicit RequestParser(Request& request) : request_(request) {}
@@ -419,7 +419,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
     if (length) {
       // body_limit() has already refused a length above max_body_bytes.
-      request_.body.reserve(static_cast<size_t>(*length) + kBodyPadding);
+      request_.body.reserve(static_cast<size_t>(*length));
     }
   }
   size_t on_body_impl(beast::string_view body, error_code&) override {

@@ -51,8 +51,6 @@ struct Request {
   std::string method;  // "GET", "POST", …
   std::string target;  // path and query as received
   HeaderList headers;  // names lower-case, in the order received
-  // With a Content-Length, its capacity has kBodyPadding (body_padding.hpp) to spare: the engine
-  // reads JSON in place.
   std::string body;
   std::optional<Rejection> rejection;
 

@@ -11,10 +11,12 @@
 #   --requests N  requests per path (default 2000)
 #   --conns C     wrk connections (default 1; with C > 1 up to C-1 requests beyond N are in flight
 #                 when wrk stops, so the figure is a little high)
-#   --paths LIST  comma-separated path ids (default: all): fast_a, tr_a2o, fast_o, tr_o2a (as in
-#                 bench/run.sh), the streaming fast paths sfast_a, sfast_o and the translated stream
-#                 str_a2o (Anthropic caller, OpenAI provider); streams get one upstream chunk per SSE
-#                 event
+#   --paths LIST  comma-separated path ids (default: all of the 2 KB ones): fast_a, tr_a2o, fast_o,
+#                 tr_o2a (as in bench/run.sh), the streaming fast paths sfast_a, sfast_o and the
+#                 translated stream str_a2o (Anthropic caller, OpenAI provider); streams get one
+#                 upstream chunk per SSE event. Not in the default: fast_a, tr_a2o and tr_o2a with
+#                 scenario 5's long conversations (bench/data/gen_sizes.mjs, needs node), ids with
+#                 _50k or _1m appended (use --requests 200 or fewer for _1m)
 #   --event-delay MS  pause between the upstream's stream events (default 0: the events leave
 #                 back to back, so several may reach heimdall in one read; with a few ms each
 #                 arrives alone and the figure is the relay's cost per chunk)
@@ -114,6 +116,10 @@ H_O='content-type: application/json|authorization: Bearer sk-bench'
 H_EV="x-bf-eh-x-mock-event-delay-ms: $EVENT_DELAY"
 H="http://127.0.0.1:$HEIMDALL_PORT"
 # id ; label ; url ; body ; headers
+# Scenario 5's bodies, for the _50k and _1m ids.
+if [[ ",$PATHS," == *_50k,* || ",$PATHS," == *_1m,* ]]; then
+  node "$DATA/gen_sizes.mjs" "$TMP" || die "node $DATA/gen_sizes.mjs failed"
+fi
 ALL_PATHS=(
   "fast_a;fast path (Anthropic);$H/anthropic/v1/messages;$DATA/anthropic_2k.json;$H_A"
   "tr_a2o;translated (Anthropic → OpenAI);$H/anthropic/v1/messages;$DATA/anthropic_2k_to_openai.json;$H_A"
@@ -123,6 +129,13 @@ ALL_PATHS=(
   "sfast_o;fast path stream (OpenAI);$H/openai/v1/chat/completions;$TMP/openai_2k_stream.json;$H_O|$H_EV"
   "str_a2o;translated stream (Anthropic → OpenAI);$H/anthropic/v1/messages;$TMP/anthropic_2k_stream_to_openai.json;$H_A|$H_EV"
 )
+for size in 50k 1m; do
+  ALL_PATHS+=(
+    "fast_a_$size;fast path (Anthropic), $size body;$H/anthropic/v1/messages;$TMP/anthropic_$size.json;$H_A"
+    "tr_a2o_$size;translated (Anthropic → OpenAI), $size body;$H/anthropic/v1/messages;$TMP/anthropic_${size}_to_openai.json;$H_A"
+    "tr_o2a_$size;translated (OpenAI → Anthropic), $size body;$H/openai/v1/chat/completions;$TMP/openai_${size}_to_anthropic.json;$H_O"
+  )
+done
 
 # post.lua plus a response() that stops after exactly $REQUESTS responses. wrk's main thread sleeps
 # for the whole -d unless SIGINT wakes it; os.execute (system()) ignores SIGINT while it runs, so

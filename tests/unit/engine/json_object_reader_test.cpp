@@ -115,8 +115,26 @@ TEST(JsonObjectReaderTest, RefusesInvalidObjects) {
 }
 
 // Nested values are crossed by their strings and brackets only; the provider validates them and
+
+// Nested values are crossed by one of two kernels (AVX2 where the CPU has it, else SSE2): the tests
+// of nested values run with each.
+class JsonObjectReaderKernelTest : public testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (JsonObjectReader::use_avx2_for_test(GetParam()) != GetParam()) {
+      GTEST_SKIP() << "this CPU has no AVX2";
+    }
+  }
+  void TearDown() override { JsonObjectReader::use_avx2_for_test(true); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Kernels, JsonObjectReaderKernelTest, testing::Values(false, true),
+                         [](const testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Avx2" : "Sse2";
+                         });
+
 // answers in the caller's dialect.
-TEST(JsonObjectReaderTest, LeavesTheInsideOfNestedValuesToTheProvider) {
+TEST_P(JsonObjectReaderKernelTest, LeavesTheInsideOfNestedValuesToTheProvider) {
   const std::string text =
       "{\"a\":[1 2,,{\"b\"}],\"c\":{\"d\":tru,\"e\":[01,\"\x01\\q\"]},\"f\":1}";
   const Read read = read_all(text);
@@ -134,7 +152,7 @@ TEST(JsonObjectReaderTest, TellsValidNonObjectsFromNonJson) {
   }
 }
 
-TEST(JsonObjectReaderTest, CrossesAnyDepthWithoutRecursion) {
+TEST_P(JsonObjectReaderKernelTest, CrossesAnyDepthWithoutRecursion) {
   const auto nested = [](size_t open, size_t close) {
     return "{\"a\":" + std::string(open, '[') + std::string(close, ']') + "}";
   };
@@ -143,7 +161,7 @@ TEST(JsonObjectReaderTest, CrossesAnyDepthWithoutRecursion) {
 }
 
 // Escapes and strings that cross the 64-byte blocks nested values are read in.
-TEST(JsonObjectReaderTest, FollowsStringsAcrossBlocks) {
+TEST_P(JsonObjectReaderKernelTest, FollowsStringsAcrossBlocks) {
   for (size_t pad = 0; pad < 70; ++pad) {
     const std::string filler(pad, 'x');
     const std::string text = "{\"a\":[\"" + filler + "\\\\\",\"" + filler + "\\\"]\\\\\"],\"b\":1}";
@@ -177,7 +195,7 @@ std::optional<SimdjsonRead> simdjson_read(const std::string& text) {
 // Mutations of valid bodies, byte by byte, against simdjson: the reader must accept every text
 // simdjson accepts, with the same keys (it accepts more: it does not look inside nested values).
 // tests/fuzz/body_peek_fuzz.cpp checks the peek's reading against simdjson's.
-TEST(JsonObjectReaderTest, AgreesWithSimdjsonOnMutatedBodies) {
+TEST_P(JsonObjectReaderKernelTest, AgreesWithSimdjsonOnMutatedBodies) {
   const std::vector<std::string> seeds = {
       R"({"model":"claude-x","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"héllo \"w\" \u00e9 €"}]}],"temperature":0.7,"stop":null})",
       R"({"messages":[{"role":"assistant","content":"x","tool_calls":[{"id":"c1","function":{"arguments":"{\"a\":[1,-2.5e3,true]}"}}]}],"model":"gpt","stream":false})",

@@ -1,26 +1,48 @@
 #include "engine/usage_observer.hpp"
 
-#include "engine/thread_parser.hpp"
-#include "http/body_padding.hpp"
-
-#include <simdjson.h>
+#include "engine/json_object_reader.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <functional>
 
 namespace heimdall::engine {
 
-namespace od = simdjson::ondemand;
-
 namespace {
 
-static_assert(http::kBodyPadding >= simdjson::SIMDJSON_PADDING,
-              "response bodies from the client must be readable in place");
+// The values of the first members of `object` named `keys` (compared as written); an empty view
+// for a key it lacks, or when `object` is not an object. The members after the last key found are
+// read too: a usage object is small.
+template <size_t N>
+std::array<std::string_view, N> first_members(std::string_view object,
+                                              const std::array<std::string_view, N>& keys) {
+  std::array<std::string_view, N> values{};
+  JsonObjectReader reader(object);
+  for (JsonMember member; reader.next(member);) {
+    for (size_t i = 0; i < N; ++i) {
+      if (values[i].empty() && member.key == keys[i]) values[i] = member.value;
+    }
+  }
+  return values;
+}
 
-uint64_t field_u64(od::object& usage, std::string_view key) {
+// The value of the first member of `object` named `key`, read no further than that member.
+std::string_view first_member(std::string_view object, std::string_view key) {
+  JsonObjectReader reader(object);
+  for (JsonMember member; reader.next(member);) {
+    if (member.key == key) return member.value;
+  }
+  return {};
+}
+
+// A counter's value token as an unsigned integer; 0 for anything else (a string, a fraction, a
+// negative number, no token).
+uint64_t counter(std::string_view token) {
   uint64_t value = 0;
-  if (usage.find_field_unordered(key).get_uint64().get(value) != simdjson::SUCCESS) return 0;
-  return value;
+  const char* end = token.data() + token.size();
+  const auto [stop, error] = std::from_chars(token.data(), end, value);
+  return error == std::errc() && stop == end ? value : 0;
 }
 
 constexpr std::string_view kFrameEnd = "\n\n";
@@ -49,14 +71,7 @@ size_t frame_start(std::string_view piece, size_t from, size_t pos) {
   return end == std::string_view::npos || end < from ? from : end + kFrameEnd.size();
 }
 
-od::parser& thread_parser() {
-  thread_local od::parser parser;
-  return parser;
-}
-
 }  // namespace
-
-size_t UsageObserver::parser_capacity_for_test() { return thread_parser().capacity(); }
 
 void UsageObserver::observe_stream(std::string_view piece) {
   size_t pos = 0;
@@ -99,59 +114,37 @@ void UsageObserver::parse(std::string_view frames) {
   for (const auto& event : events_) observe_event(event);
 }
 
-void UsageObserver::observe_body(std::string& json) {
-  if (json.capacity() < json.size() + simdjson::SIMDJSON_PADDING) {
-    json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  }
-  read_usage(simdjson::padded_string_view(json.data(), json.size(), json.capacity()), false);
-}
+void UsageObserver::observe_body(std::string_view json) { read_usage(json, false); }
 
 void UsageObserver::observe_event(const schema::SseEvent& event) {
   if (find_usage(event.data, 0) == std::string_view::npos) return;
-  // A frame's data is small: a copy into a buffer that keeps its padded capacity costs less than
-  // a padded_string allocation per frame.
-  thread_local std::string padded;
-  padded.reserve(event.data.size() + simdjson::SIMDJSON_PADDING);
-  padded.assign(event.data);
-  read_usage(simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity()),
-             event.event == "message_start");
+  read_usage(event.data, event.event == "message_start");
 }
 
-void UsageObserver::read_usage(simdjson::padded_string_view json, bool nested_in_message) {
-  od::parser& parser = thread_parser();
-  const ParserLoan loan(parser);
-  od::document doc;
-  if (parser.iterate(json).get(doc) != simdjson::SUCCESS) return;
-  od::object root;
-  if (doc.get_object().get(root) != simdjson::SUCCESS) return;
-  od::object usage;
-  if (nested_in_message) {
-    od::object message;
-    if (root.find_field_unordered("message").get_object().get(message) != simdjson::SUCCESS) return;
-    if (message.find_field_unordered("usage").get_object().get(usage) != simdjson::SUCCESS) return;
-  } else if (root.find_field_unordered("usage").get_object().get(usage) != simdjson::SUCCESS) {
-    return;
-  }
+void UsageObserver::read_usage(std::string_view json, bool nested_in_message) {
+  const std::string_view usage = nested_in_message
+                                     ? first_member(first_member(json, "message"), "usage")
+                                     : first_member(json, "usage");
+  if (!usage.starts_with('{')) return;
   if (dialect_ == schema::Dialect::Anthropic) {
     // Anthropic counters are cumulative and a message_delta may omit the input ones: keep the
     // largest value seen for each.
-    usage_.input_tokens = std::max(usage_.input_tokens, field_u64(usage, "input_tokens"));
-    usage_.output_tokens = std::max(usage_.output_tokens, field_u64(usage, "output_tokens"));
-    usage_.cache_read_input_tokens =
-        std::max(usage_.cache_read_input_tokens, field_u64(usage, "cache_read_input_tokens"));
-    usage_.cache_creation_input_tokens = std::max(usage_.cache_creation_input_tokens,
-                                                  field_u64(usage, "cache_creation_input_tokens"));
+    const auto [input, output, cache_read, cache_creation] =
+        first_members<4>(usage, {"input_tokens", "output_tokens", "cache_read_input_tokens",
+                                 "cache_creation_input_tokens"});
+    usage_.input_tokens = std::max(usage_.input_tokens, counter(input));
+    usage_.output_tokens = std::max(usage_.output_tokens, counter(output));
+    usage_.cache_read_input_tokens = std::max(usage_.cache_read_input_tokens, counter(cache_read));
+    usage_.cache_creation_input_tokens =
+        std::max(usage_.cache_creation_input_tokens, counter(cache_creation));
     return;
   }
   // OpenAI: prompt_tokens includes cached tokens (anthropic.md §3); split them.
-  uint64_t prompt = field_u64(usage, "prompt_tokens");
-  uint64_t cached = 0;
-  od::object details;
-  if (usage.find_field_unordered("prompt_tokens_details").get_object().get(details) ==
-      simdjson::SUCCESS) {
-    cached = field_u64(details, "cached_tokens");
-  }
-  usage_.output_tokens = field_u64(usage, "completion_tokens");
+  const auto [prompt_token, completion, details] =
+      first_members<3>(usage, {"prompt_tokens", "completion_tokens", "prompt_tokens_details"});
+  const uint64_t prompt = counter(prompt_token);
+  const uint64_t cached = counter(first_member(details, "cached_tokens"));
+  usage_.output_tokens = counter(completion);
   usage_.cache_read_input_tokens = std::min(cached, prompt);
   usage_.input_tokens = prompt - usage_.cache_read_input_tokens;
 }

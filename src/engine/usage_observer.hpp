@@ -8,8 +8,6 @@
 #include "schema/sse_event.hpp"
 #include "schema/usage.hpp"
 
-#include <simdjson.h>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +18,7 @@ class UsageObserver {
  public:
   explicit UsageObserver(schema::Dialect dialect) : dialect_(dialect) {}
 
-  /// Reads `json` in place: may grow its capacity (simdjson needs readable padding after the last
-  /// byte; read_all() reserves it), never changes its contents.
-  void observe_body(std::string& json);
+  void observe_body(std::string_view json);
   void observe_event(const schema::SseEvent& event);
   /// Reads a relayed SSE stream as it passes, one piece per upstream read, split anywhere. Whole
   /// frames without a usage object (most of them) are not parsed at all.
@@ -30,11 +26,9 @@ class UsageObserver {
   const schema::Usage& usage() const { return usage_; }
   /// Bytes that observe_stream() had to parse.
   size_t bytes_parsed_for_test() const { return bytes_parsed_; }
-  /// The capacity this thread's parser keeps for the next body (ParserLoan).
-  static size_t parser_capacity_for_test();
 
  private:
-  void read_usage(simdjson::padded_string_view json, bool nested_in_message);
+  void read_usage(std::string_view json, bool nested_in_message);
   void parse(std::string_view frames);
 
   schema::Dialect dialect_;

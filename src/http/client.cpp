@@ -394,9 +394,8 @@ class ResponseImpl final : public ClientResponse {
       co_return already_failed();
     }
     std::string out;
-    // Padding room: the engine reads JSON bodies in place with simdjson.
     if (auto length = parser_.content_length()) {
-      out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)) + kBodyPadding);
+      out.reserve(static_cast<size_t>(std::min<uint64_t>(*length, limit)));
     }
     parser_.sink(&out);
     auto error = parse_buffered(parser_, conn_->buffer, false);

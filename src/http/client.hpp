@@ -4,7 +4,6 @@
 // response bodies readable as a stream (for SSE relay).
 #pragma once
 
-#include "http/body_padding.hpp"
 #include "http/headers.hpp"
 #include "schema/error.hpp"
 
@@ -46,8 +45,7 @@ class ClientResponse {
   /// The next piece of the body (chunk framing removed). An empty view means the body is complete.
   /// The view is valid until the next call.
   virtual boost::asio::awaitable<schema::Result<std::string_view>> read_some() = 0;
-  /// The rest of the body, failing with PayloadTooLarge past `limit` bytes. With a Content-Length
-  /// its capacity has kBodyPadding to spare.
+  /// The rest of the body, failing with PayloadTooLarge past `limit` bytes.
   virtual boost::asio::awaitable<schema::Result<std::string>> read_all(size_t limit) = 0;
   /// Closes the connection: a pending read fails at once, and so do later ones. For a relay whose
   /// caller has gone while it waits on the upstream.

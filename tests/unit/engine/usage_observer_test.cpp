@@ -185,6 +185,19 @@ TEST(UsageObserverTest, OnlyFramesWithAUsageObjectAreParsed) {
   EXPECT_EQ(anthropic.bytes_parsed_for_test(), stop);
 }
 
+// Only the top-level usage counts: not a "usage" inside the content (a tool's input, a text), and
+// the content may be long.
+TEST(UsageObserverTest, ReadsTheTopLevelUsageWhateverTheContentHolds) {
+  UsageObserver observer(schema::Dialect::Anthropic);
+  std::string body = R"({"content":[{"type":"tool_use","input":{"usage":{"output_tokens":999}}},)"
+                     R"({"type":"text","text":"\"usage\":{\"output_tokens\":998} )" +
+                     std::string(1 << 20, 'x') +
+                     R"("}],"usage":{"input_tokens":7,"output_tokens":11}})";
+  observer.observe_body(body);
+  EXPECT_EQ(observer.usage().input_tokens, 7u);
+  EXPECT_EQ(observer.usage().output_tokens, 11u);
+}
+
 TEST(UsageObserverTest, IgnoresGarbage) {
   UsageObserver observer(schema::Dialect::OpenAiChat);
   observer.observe_event(event("", "{\"usage\": nonsense"));

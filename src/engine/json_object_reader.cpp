@@ -36,7 +36,7 @@ const char* skip_digits(const char* at, const char* end) {
 }
 
 // Size of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is at `at`, or 0: no overlong
-// forms, no surrogates, nothing above U+10FFFF (RFC 3629 table 3-7).
+// forms, no surrogates, nothing above U+10FFFF (RFC 3629 §4).
 size_t utf8_sequence(const char* at, const char* end) {
   const auto byte = [at](size_t i) { return static_cast<unsigned char>(at[i]); };
   const unsigned char lead = byte(0);
@@ -185,7 +185,7 @@ struct BlockMasks {
   uint64_t close = 0;
 };
 
-BlockMasks classify_sse2(const char* block) {
+BlockMasks classify_baseline(const char* block) {
   BlockMasks masks;
 #if defined(__SSE2__)
   // OR 0x20 folds '[' (0x5B) onto '{' (0x7B) and ']' onto '}', and nothing else onto either.
@@ -222,7 +222,8 @@ BlockMasks classify_sse2(const char* block) {
   for (int i = 0; i < 2; ++i) {
     const __m256i chunk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * i));
     const __m256i folded = _mm256_or_si256(chunk, fold);
-    // No lambda as in classify_sse2: it would not inherit the target, and the intrinsics need it.
+    // No lambda as in classify_baseline: it would not inherit the target, and the intrinsics need
+    // it.
     const int shift = 32 * i;
     const __m256i quote = _mm256_cmpeq_epi8(chunk, _mm256_set1_epi8('"'));
     const __m256i backslash = _mm256_cmpeq_epi8(chunk, _mm256_set1_epi8('\\'));
@@ -296,8 +297,8 @@ template <BlockMasks (*kClassify)(const char*)>
   return nullptr;
 }
 
-const char* skip_nested_sse2(const char* at, const char* end) {
-  return skip_nested_with<classify_sse2>(at, end);
+const char* skip_nested_baseline(const char* at, const char* end) {
+  return skip_nested_with<classify_baseline>(at, end);
 }
 
 #if HEIMDALL_AVX2_DISPATCH
@@ -323,7 +324,7 @@ const char* skip_nested(const char* at, const char* end) {
 #if HEIMDALL_AVX2_DISPATCH
   if (use_avx2()) return skip_nested_avx2(at, end);
 #endif
-  return skip_nested_sse2(at, end);
+  return skip_nested_baseline(at, end);
 }
 
 // `at` is on the first byte of a value: one past its end, or nullptr when it is not one.

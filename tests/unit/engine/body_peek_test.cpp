@@ -74,6 +74,17 @@ TEST(BodyPeekTest, RejectsBrokenTopLevels) {
   EXPECT_TRUE(peek_body(empty));
 }
 
+// Escaped tokens are decoded by the thread's reused parser up to 4 KB, by a parser of their own
+// beyond: both read the same.
+TEST(BodyPeekTest, LongAndShortEscapedModelNamesDecode) {
+  for (size_t size : {8, 4096, 70000}) {
+    std::string body = R"({"mod\u0065l":")" + std::string(size, 'm') + R"(\u00e9","n":1})";
+    auto peek = peek_body(body);
+    ASSERT_TRUE(peek) << size;
+    EXPECT_EQ(peek->model, std::string(size, 'm') + "\xC3\xA9") << size;
+  }
+}
+
 TEST(BodyPeekTest, JsonQuoteEscapesControlCharacters) {
   EXPECT_EQ(json_quote("a\nb\x01"), "\"a\\nb\\u0001\"");
 }

@@ -1,6 +1,6 @@
 #include "engine/body_peek.hpp"
 
-#include "engine/json_object_reader.hpp"
+#include "dialects/json_object_reader.hpp"
 
 #include <simdjson.h>
 
@@ -30,8 +30,8 @@ std::optional<std::string> decode_escaped(std::string_view token) {
 schema::Result<BodyPeek> peek_body(std::string_view body) {
   const schema::Error invalid = schema::Error::invalid("invalid JSON body");
   BodyPeek peek;
-  JsonObjectReader reader(body);
-  for (JsonMember member; reader.next(member);) {
+  dialects::JsonObjectReader reader(body);
+  for (dialects::JsonMember member; reader.next(member);) {
     std::string_view key = member.key;
     std::optional<std::string> decoded_key;
     if (member.key_escaped) {
@@ -58,9 +58,9 @@ schema::Result<BodyPeek> peek_body(std::string_view body) {
     }
   }
   switch (reader.status()) {
-    case JsonObjectReader::Status::kEnd:
+    case dialects::JsonObjectReader::Status::kEnd:
       return peek;
-    case JsonObjectReader::Status::kNotObject:
+    case dialects::JsonObjectReader::Status::kNotObject:
       return schema::Error::invalid("invalid JSON body: expected an object");
     default:
       return invalid;

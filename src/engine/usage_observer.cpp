@@ -1,6 +1,6 @@
 #include "engine/usage_observer.hpp"
 
-#include "engine/json_object_reader.hpp"
+#include "dialects/json_object_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -18,8 +18,8 @@ template <size_t N>
 std::array<std::string_view, N> first_members(std::string_view object,
                                               const std::array<std::string_view, N>& keys) {
   std::array<std::string_view, N> values{};
-  JsonObjectReader reader(object);
-  for (JsonMember member; reader.next(member);) {
+  dialects::JsonObjectReader reader(object);
+  for (dialects::JsonMember member; reader.next(member);) {
     for (size_t i = 0; i < N; ++i) {
       if (values[i].empty() && member.key == keys[i]) values[i] = member.value;
     }
@@ -29,8 +29,8 @@ std::array<std::string_view, N> first_members(std::string_view object,
 
 // The value of the first member of `object` named `key`, read no further than that member.
 std::string_view first_member(std::string_view object, std::string_view key) {
-  JsonObjectReader reader(object);
-  for (JsonMember member; reader.next(member);) {
+  dialects::JsonObjectReader reader(object);
+  for (dialects::JsonMember member; reader.next(member);) {
     if (member.key == key) return member.value;
   }
   return {};

@@ -1,6 +1,6 @@
-#include "engine/json_object_reader.hpp"
+#include "dialects/json_object_reader.hpp"
 
-#include "engine/json_string_masks.hpp"
+#include "dialects/json_string_masks.hpp"
 
 #include <bit>
 #include <cstring>
@@ -20,7 +20,7 @@
 #define HEIMDALL_AVX2_DISPATCH 0
 #endif
 
-namespace heimdall::engine {
+namespace heimdall::dialects {
 
 namespace {
 
@@ -416,4 +416,4 @@ bool JsonObjectReader::next(JsonMember& member) {
   return true;
 }
 
-}  // namespace heimdall::engine
+}  // namespace heimdall::dialects

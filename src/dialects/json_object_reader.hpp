@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace heimdall::engine {
+namespace heimdall::dialects {
 
 struct JsonMember {
   std::string_view key;  // between the quotes, escapes not decoded
@@ -53,4 +53,4 @@ class JsonObjectReader {
   bool first_ = true;
 };
 
-}  // namespace heimdall::engine
+}  // namespace heimdall::dialects

@@ -1,4 +1,4 @@
-#include "engine/json_object_reader.hpp"
+#include "dialects/json_object_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace heimdall::engine {
+namespace heimdall::dialects {
 namespace {
 
 using Status = JsonObjectReader::Status;
@@ -246,4 +246,4 @@ TEST_P(JsonObjectReaderKernelTest, AgreesWithSimdjsonOnMutatedBodies) {
 }
 
 }  // namespace
-}  // namespace heimdall::engine
+}  // namespace heimdall::dialects

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace heimdall::engine {
+namespace heimdall::dialects {
 
 /// The bytes of a block that a backslash escapes. `carry` is 1 when the previous block ended with
 /// a backslash that escapes this block's first byte; it is set the same way for the next block.
@@ -34,4 +34,4 @@ inline uint64_t prefix_xor(uint64_t bits) {
   return bits;
 }
 
-}  // namespace heimdall::engine
+}  // namespace heimdall::dialects

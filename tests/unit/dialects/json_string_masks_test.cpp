@@ -1,11 +1,11 @@
-#include "engine/json_string_masks.hpp"
+#include "dialects/json_string_masks.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 #include <vector>
 
-namespace heimdall::engine {
+namespace heimdall::dialects {
 namespace {
 
 // The escaped bytes of consecutive blocks, walked byte by byte: a backslash that is not itself
@@ -76,4 +76,4 @@ TEST(JsonStringMasksTest, PrefixXorMarksTheInsideOfQuotes) {
 }
 
 }  // namespace
-}  // namespace heimdall::engine
+}  // namespace heimdall::dialects

@@ -32,7 +32,8 @@ bool is_hex(char c) {
 }
 
 const char* skip_space(const char* at, const char* end) {
-  while (at != end && is_space(*at)) ++at;
+  // Most texts are compact: one compare tells the next byte is no white space.
+  while (at != end && static_cast<unsigned char>(*at) <= ' ' && is_space(*at)) ++at;
   return at;
 }
 
@@ -341,7 +342,7 @@ const char* skip_nested(const char* at, const char* end) {
 }
 
 // `at` is on the first byte of a value: one past its end, or nullptr when it is not one.
-const char* skip_value(const char* at, const char* end) {
+[[gnu::always_inline]] inline const char* skip_value(const char* at, const char* end) {
   bool escaped = false;
   switch (*at) {
     case '{':
@@ -381,37 +382,44 @@ bool JsonObjectReader::finish() {
 
 bool JsonObjectReader::next(JsonMember& member) {
   if (status_ != Status::kReading) return false;
-  at_ = skip_space(at_, end_);
-  if (at_ == end_) return fail(Status::kInvalid);
+  // A local copy: stores to `member` (pointers too) would make the compiler reload a member.
+  const char* at = skip_space(at_, end_);
+  const char* const end = end_;
+  if (at == end) return fail(Status::kInvalid);
   if (first_) {
     first_ = false;
-    if (*at_ != '{') {
-      const char* after = skip_value(at_, end_);
-      const bool json = after != nullptr && skip_space(after, end_) == end_;
+    if (*at != '{') {
+      const char* after = skip_value(at, end);
+      const bool json = after != nullptr && skip_space(after, end) == end;
       return fail(json ? Status::kNotObject : Status::kInvalid);
     }
-    at_ = skip_space(at_ + 1, end_);
-    if (at_ != end_ && *at_ == '}') return finish();
-  } else if (*at_ == '}') {
+    at = skip_space(at + 1, end);
+    if (at != end && *at == '}') {
+      at_ = at;
+      return finish();
+    }
+  } else if (*at == '}') {
+    at_ = at;
     return finish();
-  } else if (*at_ == ',') {
-    at_ = skip_space(at_ + 1, end_);
+  } else if (*at == ',') {
+    at = skip_space(at + 1, end);
   } else {
     return fail(Status::kInvalid);
   }
-  if (at_ == end_ || *at_ != '"') return fail(Status::kInvalid);
-  const char* key = at_ + 1;
-  member.key_escaped = false;
-  const char* key_end = skip_string(at_, end_, member.key_escaped);
+  if (at == end || *at != '"') return fail(Status::kInvalid);
+  const char* key = at + 1;
+  bool key_escaped = false;
+  const char* key_end = skip_string(at, end, key_escaped);
   if (key_end == nullptr) return fail(Status::kInvalid);
-  member.key = std::string_view(key, static_cast<size_t>(key_end - 1 - key));
-  at_ = skip_space(key_end, end_);
-  if (at_ == end_ || *at_ != ':') return fail(Status::kInvalid);
-  at_ = skip_space(at_ + 1, end_);
-  if (at_ == end_) return fail(Status::kInvalid);
-  const char* value_end = skip_value(at_, end_);
+  at = skip_space(key_end, end);
+  if (at == end || *at != ':') return fail(Status::kInvalid);
+  at = skip_space(at + 1, end);
+  if (at == end) return fail(Status::kInvalid);
+  const char* value_end = skip_value(at, end);
   if (value_end == nullptr) return fail(Status::kInvalid);
-  member.value = std::string_view(at_, static_cast<size_t>(value_end - at_));
+  member.key = std::string_view(key, static_cast<size_t>(key_end - 1 - key));
+  member.key_escaped = key_escaped;
+  member.value = std::string_view(at, static_cast<size_t>(value_end - at));
   at_ = value_end;
   return true;
 }

@@ -1,7 +1,9 @@
 // OpenAI chat.completion.chunk streams ↔ canonical stream events. The decoder is the state machine
 // of anthropic.md §6.3; the encoder writes the chunks the OpenAI SDKs parse (`data: {json}`, no
 // `event:` lines, `data: [DONE]` last).
+#include "dialects/json_string_decode.hpp"
 #include "dialects/openai_chat_internal.hpp"
+#include "dialects/openai_chat_plain_chunk.hpp"
 
 #include <chrono>
 #include <string>
@@ -80,6 +82,9 @@ class ChatStreamDecoder final : public StreamDecoder {
   void stop_block(std::vector<StreamEvent>& out);
   void close_open(std::vector<StreamEvent>& out);
   void text(BlockType type, std::string_view text, std::vector<StreamEvent>& out);
+  void finish_reason(std::string_view reason, std::vector<StreamEvent>& out);
+  // A chunk read by read_plain_chunk, as the full reading would have handled it.
+  void feed_plain(const PlainChunk& chunk, std::vector<StreamEvent>& out);
   void tool_fragment(std::optional<int64_t> index, std::string_view id, std::string_view name,
                      std::string_view args, std::vector<StreamEvent>& out);
   void promote(size_t call, std::vector<StreamEvent>& out);
@@ -99,6 +104,7 @@ class ChatStreamDecoder final : public StreamDecoder {
   bool refused_ = false;
   schema::StopReason stop_ = schema::StopReason::EndTurn;
   schema::Usage usage_;
+  std::string decoded_;  // a plain chunk's string, decoded (kept: its buffer is reused)
 };
 
 void ChatStreamDecoder::start(const Members* chunk, std::vector<StreamEvent>& out) {
@@ -306,6 +312,10 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
     finalize(out);
     return;
   }
+  if (PlainChunk plain; started_ && read_plain_chunk(data, plain)) {
+    feed_plain(plain, out);
+    return;
+  }
 
   // Boost.JSON's default nesting limit, which this decoder had before it parsed with simdjson.
   constexpr size_t kMaxDepth = 32;
@@ -377,10 +387,7 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
         }
       }
       if (auto finish = get_string(choice, "finish_reason")) {
-        // §6.3 step 5: close now, but hold message_delta for the usage chunk.
-        close_open(out);
-        finish_seen_ = true;
-        stop_ = stop_reason_from_finish(*finish, !calls_.empty());
+        finish_reason(*finish, out);
       }
     }
   }
@@ -390,6 +397,26 @@ void ChatStreamDecoder::feed(const schema::SseEvent& event, std::vector<StreamEv
     if (finish_seen_) {
       finalize(out);
     }
+  }
+}
+
+void ChatStreamDecoder::finish_reason(std::string_view reason, std::vector<StreamEvent>& out) {
+  // §6.3 step 5: close now, but hold message_delta for the usage chunk.
+  close_open(out);
+  finish_seen_ = true;
+  stop_ = stop_reason_from_finish(reason, !calls_.empty());
+}
+
+void ChatStreamDecoder::feed_plain(const PlainChunk& chunk, std::vector<StreamEvent>& out) {
+  if (chunk.content) {
+    decoded_.clear();
+    append_decoded_json_string(decoded_, *chunk.content);
+    text(BlockType::Text, decoded_, out);
+  }
+  if (chunk.finish_reason) {
+    decoded_.clear();
+    append_decoded_json_string(decoded_, *chunk.finish_reason);
+    finish_reason(decoded_, out);
   }
 }
 

@@ -1,28 +1,19 @@
 #include "engine/body_peek.hpp"
 
 #include "dialects/json_object_reader.hpp"
+#include "dialects/json_string_decode.hpp"
 
-#include <simdjson.h>
-
-#include <optional>
+#include <string>
 
 namespace heimdall::engine {
 
 namespace {
 
-// A JSON string token (quotes included) decoded as simdjson decodes it, escapes and all; nullopt
-// when simdjson refuses it. Only escaped tokens come here: keys and model names rarely hold
-// escapes. A body can hold many escaped keys, though: the thread's parser is reused for tokens of
-// usual size (a fresh one cost 200 ns a key), and only a long token gets a parser of its own, which
-// its capacity leaves with.
-std::optional<std::string> decode_escaped(std::string_view token) {
-  constexpr size_t kReusedCapacity = 4096;
-  thread_local simdjson::dom::parser reused;
-  simdjson::dom::parser fresh;
-  simdjson::dom::parser& parser = token.size() <= kReusedCapacity ? reused : fresh;
-  std::string_view text;
-  if (parser.parse(token).get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
-  return std::string(text);
+// Keys and model names rarely hold escapes; when they do, the reader has checked the token.
+std::string decoded(std::string_view token) {
+  std::string text;
+  dialects::append_decoded_json_string(text, token);
+  return text;
 }
 
 }  // namespace
@@ -33,23 +24,16 @@ schema::Result<BodyPeek> peek_body(std::string_view body) {
   dialects::JsonObjectReader reader(body);
   for (dialects::JsonMember member; reader.next(member);) {
     std::string_view key = member.key;
-    std::optional<std::string> decoded_key;
+    std::string decoded_key;
     if (member.key_escaped) {
-      decoded_key = decode_escaped({key.data() - 1, key.size() + 2});
-      if (!decoded_key) return invalid;
-      key = *decoded_key;
+      decoded_key = decoded({key.data() - 1, key.size() + 2});
+      key = decoded_key;
     }
     if (key == "model") {
       const std::string_view token = member.value;
       if (token.front() != '"')
         return schema::Error::invalid("model: Input should be a valid string");
-      if (token.find('\\') == std::string_view::npos) {
-        peek.model.assign(token.substr(1, token.size() - 2));
-      } else if (auto model = decode_escaped(token)) {
-        peek.model = std::move(*model);
-      } else {
-        return invalid;
-      }
+      peek.model = decoded(token);
       peek.has_model = true;
       peek.model_begin = static_cast<size_t>(token.data() - body.data());
       peek.model_end = peek.model_begin + token.size();

@@ -4,6 +4,8 @@
 #include "dialects/anthropic_content.hpp"
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
+#include "dialects/anthropic_plain_event.hpp"
+#include "dialects/json_string_decode.hpp"
 #include "schema/sse_event.hpp"
 
 #include <cstring>
@@ -99,6 +101,15 @@ void AnthropicStreamDecoder::feed(const SseEvent& event, std::vector<StreamEvent
   // §4.1: new event types may appear; unknown ones are skipped without parsing their data.
   std::optional<StreamEventType> kind = event_kind(name);
   if (!name.empty() && !kind) {
+    return;
+  }
+  if (PlainDelta plain;
+      kind == StreamEventType::BlockDelta && read_plain_delta(event.data, plain)) {
+    StreamEvent& ev = out.emplace_back();
+    ev.type = StreamEventType::BlockDelta;
+    ev.index = plain.index;
+    ev.delta_type = plain.type;
+    append_decoded_json_string(ev.delta, plain.text);
     return;
   }
   const JsonDocument doc(event.data, kMaxJsonDepth);

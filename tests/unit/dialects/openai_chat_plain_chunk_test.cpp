@@ -3,19 +3,15 @@
 #include "dialects/openai_chat_plain_chunk.hpp"
 
 #include "dialects/openai_chat.hpp"
-#include "translation_test_support.hpp"
+#include "plain_reading_test_support.hpp"
 
 #include <gtest/gtest.h>
 
-#include <random>
-#include <regex>
 #include <string>
 #include <vector>
 
 namespace heimdall::dialects::openai_chat {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::optional<PlainChunk> plain(std::string_view data) {
   PlainChunk chunk;
@@ -60,59 +56,20 @@ TEST(OpenAiPlainChunkTest, LeavesEveryOtherChunkToTheFullReading) {
   }
 }
 
-std::string decode_events(const std::string& sse, bool plain_chunks) {
-  read_plain_chunks_for_test(plain_chunks);
-  auto decoder = openai_chat_codec().make_stream_decoder(TranslationContext{});
-  std::vector<schema::StreamEvent> events;
-  for (const auto& e : test::split_sse(sse)) decoder->feed(e, events);
-  decoder->finish(events);
-  read_plain_chunks_for_test(true);
-  // A chunk without an id gets a random message id.
-  static const std::regex kMintedId("msg_gw[0-9a-f]+");
-  return std::regex_replace(test::dump_events(events), kMintedId, "msg_gw<random>");
-}
-
-std::vector<std::string> golden_streams() {
-  std::vector<std::string> streams;
-  for (const fs::path& dir : test::case_dirs(test::data_dir("openai_chat"))) {
-    if (test::exists(dir / "stream.sse")) streams.push_back(test::read_file(dir / "stream.sse"));
-  }
-  return streams;
-}
+const auto kPlainReading = [](bool on) { read_plain_chunks_for_test(on); };
 
 TEST(OpenAiPlainChunkTest, GoldenStreamsDecodeAsInTheFullReading) {
-  const std::vector<std::string> streams = golden_streams();
+  const std::vector<std::string> streams = test::golden_streams("openai_chat");
   ASSERT_GE(streams.size(), 10u);
   for (const std::string& sse : streams) {
-    EXPECT_EQ(decode_events(sse, true), decode_events(sse, false)) << sse;
+    EXPECT_EQ(test::decode_events(openai_chat_codec(), sse, kPlainReading, true),
+              test::decode_events(openai_chat_codec(), sse, kPlainReading, false))
+        << sse;
   }
 }
 
-// Byte-level mutations of the golden streams (a byte replaced, inserted or dropped), each decoded
-// both ways: whatever a chunk turns into (another shape, invalid JSON), the events are the same.
 TEST(OpenAiPlainChunkTest, MutatedStreamsDecodeAsInTheFullReading) {
-  const std::vector<std::string> streams = golden_streams();
-  const std::string alphabet = "{}[]\",:\\ 0123456789.eE-+tfnulraex\xC3\xA9";
-  std::mt19937 random(5);
-  for (int i = 0; i < 4'000; ++i) {
-    std::string sse = streams[random() % streams.size()];
-    for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits) {
-      const size_t at = random() % sse.size();
-      const char byte = alphabet[random() % alphabet.size()];
-      switch (random() % 3) {
-        case 0:
-          if (sse[at] != '\n') sse[at] = byte;  // keep the frames apart
-          break;
-        case 1:
-          sse.insert(sse.begin() + static_cast<std::ptrdiff_t>(at), byte);
-          break;
-        default:
-          if (sse[at] != '\n') sse.erase(at, 1);
-          break;
-      }
-    }
-    ASSERT_EQ(decode_events(sse, true), decode_events(sse, false)) << sse;
-  }
+  test::expect_mutations_decode_alike(openai_chat_codec(), "openai_chat", kPlainReading, 2'500);
 }
 
 }  // namespace

@@ -12,16 +12,20 @@ namespace heimdall::engine {
 namespace {
 
 // The values of the first members of `object` named `keys` (compared as written); an empty view
-// for a key it lacks, or when `object` is not an object. The members after the last key found are
-// read too: a usage object is small.
+// for a key it lacks, or when `object` is not an object. Reading stops once every key is found
+// (Anthropic's usage goes on with a cache_creation object and server tool counts).
 template <size_t N>
 std::array<std::string_view, N> first_members(std::string_view object,
                                               const std::array<std::string_view, N>& keys) {
   std::array<std::string_view, N> values{};
+  size_t found = 0;
   dialects::JsonObjectReader reader(object);
-  for (dialects::JsonMember member; reader.next(member);) {
+  for (dialects::JsonMember member; found < N && reader.next(member);) {
     for (size_t i = 0; i < N; ++i) {
-      if (values[i].empty() && member.key == keys[i]) values[i] = member.value;
+      if (values[i].empty() && member.key == keys[i]) {
+        values[i] = member.value;
+        ++found;
+      }
     }
   }
   return values;

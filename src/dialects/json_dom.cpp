@@ -28,22 +28,45 @@ struct JsonDocument::Buffers {
 };
 
 JsonDocument::Buffers* JsonDocument::thread_buffers() {
-  thread_local Buffers shared[2];
+  thread_local Buffers shared[kThreadBuffers];
   return shared;
 }
 
 size_t JsonDocument::kept_bytes_for_test() {
-  const Buffers& first = thread_buffers()[0];
-  return first.parser.capacity() + first.padded.capacity();
+  size_t kept = 0;
+  for (size_t i = 0; i < kThreadBuffers; ++i) {
+    const Buffers& b = thread_buffers()[i];
+    kept += b.parser.capacity() + b.padded.capacity();
+  }
+  return kept;
 }
 
-JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
+JsonDocument::Buffers* JsonDocument::free_thread_buffers(size_t max_depth) {
+  // A parser given another depth limit reallocates its buffers (and shrinks its capacity to the
+  // text's), which cost more than a small document's parse when the translated paths took turns
+  // at 32 and 64 on one parser. So: a free parser with this limit, else one never used, else any.
   Buffers* shared = thread_buffers();
-  if (!shared[0].in_use) {
-    buffers_ = &shared[0];
-  } else if (!shared[1].in_use) {
-    buffers_ = &shared[1];
-  } else {
+  Buffers* unused = nullptr;
+  Buffers* other = nullptr;
+  for (size_t i = 0; i < kThreadBuffers; ++i) {
+    Buffers& b = shared[i];
+    if (b.in_use) {
+      continue;
+    }
+    if (b.parser.capacity() == 0) {
+      unused = unused != nullptr ? unused : &b;
+    } else if (b.parser.max_depth() == max_depth) {
+      return &b;
+    } else {
+      other = other != nullptr ? other : &b;
+    }
+  }
+  return unused != nullptr ? unused : other;
+}
+
+JsonDocument::JsonDocument(std::string_view json, size_t max_depth)
+    : buffers_(free_thread_buffers(max_depth)) {
+  if (buffers_ == nullptr) {
     owned_ = std::make_unique<Buffers>();
     buffers_ = owned_.get();
   }

@@ -20,9 +20,8 @@
 namespace heimdall::dialects {
 
 /// One parse of untrusted JSON text. The thread's parser and padded copy of the text are reused,
-/// so elements from root() stay valid only while this object lives. A thread keeps two, so that a
-/// document can be parsed while another is alive (tool-call arguments inside a body); a third
-/// alive at once gets a parser of its own.
+/// so elements from root() stay valid only while this object lives. A thread keeps three (see
+/// thread_buffers); a fourth document alive at once gets a parser of its own.
 class JsonDocument {
  public:
   /// `max_depth`: nesting deeper than this is invalid (Boost.JSON counts depth the same way, and
@@ -36,15 +35,19 @@ class JsonDocument {
   /// or a number outside the int64/uint64/double ranges).
   std::optional<simdjson::dom::element> root() const { return root_; }
 
-  /// What this thread's first parser keeps for the next document: parser capacity plus the
-  /// padded copy's, in bytes.
+  /// What this thread's parsers keep for the next documents: parser capacity plus the padded
+  /// copies', in bytes.
   static size_t kept_bytes_for_test();
 
  private:
   struct Buffers;
-  // Two per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
-  // body's document is alive.
+  // Three per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
+  // body's document is alive, and a translated exchange parses at two depth limits (a caller's
+  // body at one dialect's, the provider's answer at the other's), each kept by a parser of its own.
+  static constexpr size_t kThreadBuffers = 3;
   static Buffers* thread_buffers();
+  // The thread's free buffers to parse with at `max_depth`, or nullptr when all are in use.
+  static Buffers* free_thread_buffers(size_t max_depth);
   Buffers* buffers_;  // the thread's, or owned_ when the thread's are in use
   std::unique_ptr<Buffers> owned_;
   std::optional<simdjson::dom::element> root_;

@@ -141,6 +141,26 @@ TEST(JsonDomTest, DuplicateKeysFoldInLargeObjects) {
   EXPECT_FALSE(find(m, "k40"));
 }
 
+TEST(JsonDomTest, DuplicateKeysFoldAtAnyDepth) {
+  // The writer walks nesting past sixteen levels in another way, and stops tracking keys past
+  // thirty-two; a repeated key at the bottom folds either way.
+  for (int depth : {4, 20, 40}) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) {
+      text += i % 2 == 0 ? R"({"k":"v","x":)" : "[1,";
+    }
+    text += R"({"y":1,"z":[],"y":{"w":null}})";
+    for (int i = depth - 1; i >= 0; --i) {
+      text += i % 2 == 0 ? R"(,"e":{}})" : "]";
+    }
+    boost::json::parse_options deep;
+    deep.max_depth = 64;
+    EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text, {}, deep))) << depth;
+    const std::string plain = std::string(depth, '[') + R"({"a":-1.5})" + std::string(depth, ']');
+    EXPECT_EQ(via_dom(plain), boost::json::serialize(boost::json::parse(plain, {}, deep))) << depth;
+  }
+}
+
 TEST(JsonDomTest, NumbersKeepBoostKinds) {
   const std::string text =
       R"([0,-0,1,-1,9223372036854775807,9223372036854775808,18446744073709551615,)"

@@ -3,6 +3,7 @@
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
 #include "dialects/encoded_size.hpp"
+#include "dialects/json_text.hpp"
 
 #include <random>
 #include <string>
@@ -115,10 +116,22 @@ void read_usage(const Members& o, schema::Usage& usage) {
   }
 }
 
-// A usage member the canonical Usage has no slot for.
-bool is_usage_extra(std::string_view key, dom::element value) {
-  return key != "input_tokens" && key != "output_tokens" && key != "cache_read_input_tokens" &&
-         key != "cache_creation_input_tokens" && !value.is_null();
+// The usage members the canonical Usage has no slot for, as one JSON object into `out` (left
+// empty when there are none).
+void write_usage_extra(const Members& usage, std::string& out) {
+  for (const auto& [key, value] : usage) {
+    if (key == "input_tokens" || key == "output_tokens" || key == "cache_read_input_tokens" ||
+        key == "cache_creation_input_tokens" || value.is_null()) {
+      continue;
+    }
+    out.push_back(out.empty() ? '{' : ',');
+    append_json_string(out, key);
+    out.push_back(':');
+    append_json_element(out, value);
+  }
+  if (!out.empty()) {
+    out.push_back('}');
+  }
 }
 
 Error bad_upstream(std::string message) {
@@ -192,14 +205,11 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
         resp.stop_sequence = std::string(text);
       }
     } else if (k == "usage") {
-      // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
       dom::object uo;
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
         const Members usage(uo);
         read_usage(usage, resp.usage);
-        if (auto kept = to_boost_object(usage, is_usage_extra)) {
-          resp.extra.emplace("usage", std::move(*kept));
-        }
+        write_usage_extra(usage, resp.usage_extra);
       }
     } else if (k == "type" || k == "role") {
       continue;

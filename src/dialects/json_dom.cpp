@@ -152,27 +152,6 @@ boost::json::value to_boost(dom::element e) {
   return st.release();
 }
 
-std::optional<boost::json::object> to_boost_object(const Members& m,
-                                                   bool (*keep)(std::string_view key,
-                                                                dom::element value)) {
-  unsigned char temp[1024];
-  boost::json::value_stack st({}, temp, sizeof temp);
-  st.reset();
-  size_t kept = 0;
-  for (const auto& [key, value] : m) {
-    if (keep(key, value)) {
-      st.push_key(key);
-      push(value, st);
-      ++kept;
-    }
-  }
-  if (kept == 0) {
-    return std::nullopt;
-  }
-  st.push_object(kept);
-  return std::move(st.release().as_object());
-}
-
 std::optional<dom::element> find(dom::object o, std::string_view key) {
   std::optional<dom::element> found;
   for (const dom::key_value_pair kv : o) {

@@ -145,13 +145,6 @@ inline std::optional<uint64_t> get_uint(const Members& m, std::string_view key) 
   return uint_of(m.find(key));
 }
 
-/// A deep copy of the members of `m` that `keep` accepts, built as one object in one step, as
-/// to_boost builds one (inserting them one by one into an object cost more than copying them);
-/// nullopt when it accepts none.
-std::optional<boost::json::object> to_boost_object(const Members& m,
-                                                   bool (*keep)(std::string_view key,
-                                                                simdjson::dom::element value));
-
 /// A number of any JSON kind as a double.
 std::optional<double> as_number(simdjson::dom::element v);
 

@@ -685,8 +685,19 @@ void append_json_element(std::string& out, const simdjson::dom::element& e) {
 void append_json_string(std::string& out, std::string_view s) {
   const char* end = s.data() + s.size();
   const char* first = next_to_escape(s.data(), end);
-  // Most strings (keys, ids, short deltas) need no escaping: three appends beat a Sink's setup.
+  // Most strings (keys, ids, short deltas) need no escaping: plain appends beat a Sink's setup.
   if (first == end) {
+    // A short one is quoted in a local buffer and appended in one call: each append is an
+    // out-of-line call, and these strings are most of an encoder's appends.
+    constexpr size_t kShort = 64;
+    if (s.size() <= kShort) {
+      char quoted[kShort + 2];
+      quoted[0] = '"';
+      std::memcpy(quoted + 1, s.data(), s.size());
+      quoted[s.size() + 1] = '"';
+      out.append(quoted, s.size() + 2);
+      return;
+    }
     out.push_back('"');
     out.append(s);
     out.push_back('"');

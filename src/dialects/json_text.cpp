@@ -4,6 +4,7 @@
 
 #include <boost/json/detail/format.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
@@ -11,6 +12,7 @@
 #include <cstddef>
 #include <cstring>
 #include <iterator>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -74,12 +76,66 @@ class Sink {
   char* p_ = buf_;
 };
 
+// A double that is exactly the nearest one to `digits` / 10^`decimals`, with at most two decimals
+// and in [0.01, 1000) in magnitude: the sampling knobs (0.7, 0.95, 1), which both number writers
+// spell without their general algorithm, which cost more than the rest of writing the knob.
+struct ShortDecimal {
+  bool negative;
+  uint32_t digits;    // at most five
+  uint32_t decimals;  // the fewest that read back as the double
+};
+
+std::optional<ShortDecimal> short_decimal(double d) {
+  const double magnitude = std::fabs(d);
+  if (!(magnitude >= 0.01 && magnitude < 1000)) {
+    return std::nullopt;
+  }
+  constexpr double kScale[] = {1, 10, 100};
+  for (uint32_t decimals = 0; decimals < std::size(kScale); ++decimals) {
+    const double digits = std::nearbyint(magnitude * kScale[decimals]);
+    // The division is correctly rounded, as reading the decimal is: equal exactly when the
+    // decimal reads back as `d`. At most five digits, which no shorter decimal can be as close
+    // to, so the first that does is the shortest round-trip form.
+    if (digits / kScale[decimals] == magnitude) {
+      return ShortDecimal{d < 0, static_cast<uint32_t>(digits), decimals};
+    }
+  }
+  return std::nullopt;
+}
+
+// Writes `d` as Ryu's d2s (Boost.JSON's format_double) writes it: the shortest digits in
+// scientific form without trailing zeros (7E-1, 9.5E-1, 1E0, 1.25E2). `out` needs 12 bytes.
+char* write_scientific(char* out, ShortDecimal d) {
+  auto exponent = -static_cast<int>(d.decimals);
+  while (d.digits % 10 == 0) {
+    d.digits /= 10;
+    ++exponent;
+  }
+  if (d.negative) {
+    *out++ = '-';
+  }
+  char digits[8] = {};
+  char* digits_end = std::to_chars(digits, digits + sizeof digits, d.digits).ptr;
+  const auto length = static_cast<int>(digits_end - digits);
+  *out++ = digits[0];
+  if (length > 1) {
+    *out++ = '.';
+    out = std::copy(digits + 1, digits_end, out);
+  }
+  *out++ = 'E';
+  return std::to_chars(out, out + 4, exponent + length - 1).ptr;
+}
+
 // Boost.JSON's number spelling for doubles (e.g. 7E-1) is kept so bodies stay byte-identical: the
 // characters its serializer writes for a double (detail::format_double, see
 // boost/json/impl/serializer.ipp), without the serializer's set-up around them, which cost more
 // than the digits (a sampling knob in every request).
 void put_double(Sink& sink, double d) {
   char buf[boost::json::detail::max_number_chars + 1];
+  if (const auto short_form = short_decimal(d)) {
+    sink.put(buf, static_cast<size_t>(write_scientific(buf, *short_form) - buf));
+    return;
+  }
   sink.put(buf, boost::json::detail::format_double(buf, d));
 }
 
@@ -722,40 +778,23 @@ void JsonWriter::uint(uint64_t n) {
 
 namespace {
 
-// Writes `d` as std::to_chars(d) writes it (shortest round-trip form) when it lies in [0.01, 1000)
-// in magnitude with at most two decimals (sampling knobs: 0.7, 0.95, 1), without the general
-// algorithm, which cost more than the rest of writing the knob; returns the end of what was
-// written, or nullptr for other values. `out` needs 8 bytes.
-char* write_two_decimals(char* out, double d) {
-  const double magnitude = std::fabs(d);
-  if (!(magnitude >= 0.01 && magnitude < 1000)) {
-    return nullptr;
+// Writes `d` as std::to_chars(d) writes it (shortest round-trip form): in this range fixed notation
+// is shorter than scientific. `out` needs 8 bytes.
+char* write_fixed(char* out, ShortDecimal d) {
+  if (d.negative) {
+    *out++ = '-';
   }
-  constexpr double kScale[] = {1, 10, 100};
-  for (size_t decimals = 0; decimals < std::size(kScale); ++decimals) {
-    const double digits = std::nearbyint(magnitude * kScale[decimals]);
-    if (digits / kScale[decimals] != magnitude) {
-      continue;  // this decimal does not read back as `d`
+  constexpr uint32_t kScale[] = {1, 10, 100};
+  const uint32_t scale = kScale[d.decimals];
+  out = std::to_chars(out, out + 3, d.digits / scale).ptr;
+  if (d.decimals != 0) {
+    *out++ = '.';
+    if (d.decimals == 2 && d.digits % scale < 10) {
+      *out++ = '0';
     }
-    // The fewest decimals that read back as `d`: at most five digits, which no shorter decimal
-    // can be as close to, and in fixed notation shorter than in scientific notation in this
-    // range: what to_chars writes.
-    if (d < 0) {
-      *out++ = '-';
-    }
-    const auto n = static_cast<uint32_t>(digits);
-    const auto scale = static_cast<uint32_t>(kScale[decimals]);
-    out = std::to_chars(out, out + 3, n / scale).ptr;
-    if (decimals != 0) {
-      *out++ = '.';
-      if (decimals == 2 && n % scale < 10) {
-        *out++ = '0';
-      }
-      out = std::to_chars(out, out + 2, n % scale).ptr;
-    }
-    return out;
+    out = std::to_chars(out, out + 2, d.digits % scale).ptr;
   }
-  return nullptr;
+  return out;
 }
 
 }  // namespace
@@ -768,10 +807,9 @@ void JsonWriter::number(double d) {
   } else {
     // Shortest round-trip form: 0.7 stays "0.7" (Boost.JSON would write "7E-1").
     char buf[32];
-    char* end = write_two_decimals(buf, d);
-    if (end == nullptr) {
-      end = std::to_chars(buf, buf + sizeof buf, d).ptr;
-    }
+    const auto short_form = short_decimal(d);
+    char* end =
+        short_form ? write_fixed(buf, *short_form) : std::to_chars(buf, buf + sizeof buf, d).ptr;
     out_.append(buf, end);
   }
   need_comma_ = true;

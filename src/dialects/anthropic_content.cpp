@@ -174,7 +174,7 @@ schema::Result<std::optional<MediaSource>> decode_source(const Members& block, c
 }
 
 // The members every block type may carry besides its own.
-bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
+bool is_common_key(std::string_view k) { return equals(k, "type") || equals(k, "cache_control"); }
 
 void keep_unknown(const Members& o, ContentBlock& b,
                   std::initializer_list<std::string_view> known) {
@@ -213,12 +213,12 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
   }
   const Path typed = path;  // Anthropic names members directly under the block index
 
-  if (type == "text") {
+  if (equals(type, "text")) {
     b.type = BlockType::Text;
     HEIMDALL_TRY(b.text, required_string(o, "text", typed));
     keep_unknown(o, b, {"text"});
-  } else if (type == "image" || type == "document") {
-    b.type = type == "image" ? BlockType::Image : BlockType::Document;
+  } else if (equals(type, "image") || equals(type, "document")) {
+    b.type = equals(type, "image") ? BlockType::Image : BlockType::Document;
     HEIMDALL_TRY(auto src, decode_source(o, typed, b));
     if (!src) {
       make_opaque(v, b);
@@ -235,7 +235,7 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     } else {
       keep_unknown(o, b, {"source"});
     }
-  } else if (type == "tool_use") {
+  } else if (equals(type, "tool_use")) {
     b.type = BlockType::ToolUse;
     HEIMDALL_TRY(b.id, required_string(o, "id", typed));
     HEIMDALL_TRY(b.name, required_string(o, "name", typed));
@@ -249,7 +249,7 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     b.input.clear();
     append_json_element(b.input, *in);
     keep_unknown(o, b, {"id", "name", "input"});
-  } else if (type == "tool_result") {
+  } else if (equals(type, "tool_result")) {
     b.type = BlockType::ToolResult;
     HEIMDALL_TRY(b.tool_use_id, required_string(o, "tool_use_id", typed));
     if (const auto cv = find(o, "content"); cv && !cv->is_null()) {
@@ -278,12 +278,12 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
       }
     }
     keep_unknown(o, b, {"tool_use_id", "content", "is_error"});
-  } else if (type == "thinking") {
+  } else if (equals(type, "thinking")) {
     b.type = BlockType::Thinking;
     HEIMDALL_TRY(b.text, required_string(o, "thinking", typed));
     HEIMDALL_TRY(b.signature, required_string(o, "signature", typed));
     keep_unknown(o, b, {"thinking", "signature"});
-  } else if (type == "redacted_thinking") {
+  } else if (equals(type, "redacted_thinking")) {
     b.type = BlockType::RedactedThinking;
     HEIMDALL_TRY(b.data, required_string(o, "data", typed));
     keep_unknown(o, b, {"data"});

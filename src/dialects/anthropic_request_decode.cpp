@@ -141,7 +141,7 @@ std::optional<Error> decode_tool(dom::element v, const Path& path, schema::Tool&
       }
       tool.input_schema.clear();
       append_json_element(tool.input_schema, val);
-      tool.input_schema_has_type = find(val.get_object().value_unsafe(), "type").has_value();
+      tool.input_schema_has_type = has_key(val.get_object().value_unsafe(), "type");
     } else {
       // Anthropic-defined tools keep their parameters (max_uses, display_width_px, …) here, and
       // newer custom-tool keys (defer_loading, input_examples, …) ride along the same way.

@@ -162,6 +162,15 @@ std::optional<dom::element> find(dom::object o, std::string_view key) {
   return found;
 }
 
+bool has_key(dom::object o, std::string_view key) {
+  for (const dom::key_value_pair kv : o) {
+    if (kv.key == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::string_view> string_of(std::optional<dom::element> v) {
   std::string_view s;
   if (v && v->get_string().get(s) == simdjson::SUCCESS) {

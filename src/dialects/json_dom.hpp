@@ -122,6 +122,8 @@ std::optional<simdjson::dom::object> get_object(simdjson::dom::object o, std::st
 std::optional<simdjson::dom::array> get_array(simdjson::dom::object o, std::string_view key);
 /// A token count: unsigned integers, negative ones as 0, non-negative doubles truncated.
 std::optional<uint64_t> get_uint(simdjson::dom::object o, std::string_view key);
+/// Whether `o` has `key`: stops at the first, where find() must walk the whole object for the last.
+bool has_key(simdjson::dom::object o, std::string_view key);
 
 /// Whether `s` is `literal`, compared inline: std::string_view's == calls an out-of-line compare()
 /// whenever the sizes match, which the decoders' dispatch on keys, roles and types does at least

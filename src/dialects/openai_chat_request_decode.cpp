@@ -425,7 +425,7 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
     if (const auto params = find(fn, "parameters"); params && params->is_object()) {
       tool.input_schema.clear();
       append_json_element(tool.input_schema, *params);
-      tool.input_schema_has_type = find(params->get_object().value_unsafe(), "type").has_value();
+      tool.input_schema_has_type = has_key(params->get_object().value_unsafe(), "type");
     } else {
       // OpenAI allows a function without parameters; Anthropic requires a schema.
       tool.input_schema = R"({"type":"object","properties":{}})";

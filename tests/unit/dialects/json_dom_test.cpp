@@ -197,6 +197,8 @@ TEST(JsonDomTest, AccessorsTolerateAnyShape) {
   EXPECT_TRUE(get_array(o, "a"));
   EXPECT_FALSE(find(o, "missing"));
   EXPECT_TRUE(find(o, "z")->is_null());
+  EXPECT_TRUE(has_key(o, "z"));
+  EXPECT_FALSE(has_key(o, "missing"));
 }
 
 }  // namespace

@@ -199,7 +199,8 @@ void keep_unknown(const Members& o, ContentBlock& b,
       }
     }
     if (!is_known) {
-      b.mutable_detail().extra[k] = to_boost(value);
+      // Members lists each key once, and the keys set before this are known ones.
+      b.mutable_detail().extra.emplace(k, to_boost(value));
     }
   }
 }

@@ -168,6 +168,18 @@ TEST(JsonDomTest, NumbersKeepBoostKinds) {
   EXPECT_EQ(via_dom(text), boost::json::serialize(boost::json::parse(text)));
 }
 
+TEST(JsonDomTest, ScalarsKeepBoostKinds) {
+  for (const std::string_view text : {"0", "-1", "9223372036854775808", "0.7", "1E2", "true",
+                                      "false", "null", R"("x\ty")", R"("")"}) {
+    const JsonDocument doc(text, 64);
+    ASSERT_TRUE(doc.root()) << text;
+    const boost::json::value expected = boost::json::parse(text);
+    const boost::json::value got = to_boost(*doc.root());
+    EXPECT_EQ(got.kind(), expected.kind()) << text;
+    EXPECT_EQ(boost::json::serialize(got), boost::json::serialize(expected)) << text;
+  }
+}
+
 TEST(JsonDomTest, RejectsWhatBoostRejects) {
   for (std::string_view bad : {"", "{", "[1,]", "{\"a\":1,}", "nul", "\"\\ud800\"", "[1] x",
                                "\"\xff\"", "{\"a\" 1}", "01"}) {

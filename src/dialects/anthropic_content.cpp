@@ -185,23 +185,16 @@ schema::Result<std::optional<MediaSource>> decode_source(const Members& block, c
 // The members every block type may carry besides its own.
 bool is_common_key(std::string_view k) { return equals(k, "type") || equals(k, "cache_control"); }
 
-void keep_unknown(const Members& o, ContentBlock& b,
-                  std::initializer_list<std::string_view> known) {
+// Keeps the members of a block that are neither common nor `known` in its extra. The known names
+// are literals, compared inline (see equals).
+template <size_t... N>
+void keep_unknown(const Members& o, ContentBlock& b, const char (&... known)[N]) {
   for (const auto [k, value] : o) {
-    if (is_common_key(k)) {
+    if (is_common_key(k) || (equals(k, known) || ...)) {
       continue;
     }
-    bool is_known = false;
-    for (auto name : known) {
-      if (k == name) {
-        is_known = true;
-        break;
-      }
-    }
-    if (!is_known) {
-      // Members lists each key once, and the keys set before this are known ones.
-      b.mutable_detail().extra.emplace(k, to_boost(value));
-    }
+    // Members lists each key once, and the keys set before this are known ones.
+    b.mutable_detail().extra.emplace(k, to_boost(value));
   }
 }
 
@@ -228,7 +221,7 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     if (auto err = required_string(o, "text", typed, b.text)) {
       return *err;
     }
-    keep_unknown(o, b, {"text"});
+    keep_unknown(o, b, "text");
   } else if (equals(type, "image") || equals(type, "document")) {
     b.type = equals(type, "image") ? BlockType::Image : BlockType::Document;
     HEIMDALL_TRY(auto src, decode_source(o, typed, b));
@@ -243,9 +236,9 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
       detail.context = optional_string(o, "context");
     }
     if (b.type == BlockType::Document) {
-      keep_unknown(o, b, {"source", "title", "context"});
+      keep_unknown(o, b, "source", "title", "context");
     } else {
-      keep_unknown(o, b, {"source"});
+      keep_unknown(o, b, "source");
     }
   } else if (equals(type, "tool_use")) {
     b.type = BlockType::ToolUse;
@@ -264,7 +257,7 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     }
     b.input.clear();
     append_json_element(b.input, *in);
-    keep_unknown(o, b, {"id", "name", "input"});
+    keep_unknown(o, b, "id", "name", "input");
   } else if (equals(type, "tool_result")) {
     b.type = BlockType::ToolResult;
     if (auto err = required_string(o, "tool_use_id", typed, b.tool_use_id)) {
@@ -295,7 +288,7 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
             false;  // explicit false is rare; kept so the bytes round-trip
       }
     }
-    keep_unknown(o, b, {"tool_use_id", "content", "is_error"});
+    keep_unknown(o, b, "tool_use_id", "content", "is_error");
   } else if (equals(type, "thinking")) {
     b.type = BlockType::Thinking;
     if (auto err = required_string(o, "thinking", typed, b.text)) {
@@ -304,13 +297,13 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     if (auto err = required_string(o, "signature", typed, b.signature)) {
       return *err;
     }
-    keep_unknown(o, b, {"thinking", "signature"});
+    keep_unknown(o, b, "thinking", "signature");
   } else if (equals(type, "redacted_thinking")) {
     b.type = BlockType::RedactedThinking;
     if (auto err = required_string(o, "data", typed, b.data)) {
       return *err;
     }
-    keep_unknown(o, b, {"data"});
+    keep_unknown(o, b, "data");
   } else {
     // server_tool_use, web_search_tool_result, search_result, container_upload, mcp_* … (§2.1).
     make_opaque(v, b);

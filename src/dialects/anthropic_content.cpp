@@ -70,9 +70,11 @@ void write_cache_control(JsonWriter& w, const schema::CacheControl& cc) {
 
 namespace {
 
-// Reads a required string member; on failure returns the Anthropic-worded error.
-schema::Result<std::string> required_string(const Members& o, std::string_view key,
-                                            const Path& path) {
+// Reads a required string member into `out`, where the block keeps it (returned in a Result, it
+// cost a construction, a move and the Result's destruction); on failure returns the
+// Anthropic-worded error and leaves `out` as it was.
+std::optional<schema::Error> required_string(const Members& o, std::string_view key,
+                                             const Path& path, std::string& out) {
   const auto v = find(o, key);
   if (!v) {
     return field_required(path.child(key));
@@ -81,7 +83,8 @@ schema::Result<std::string> required_string(const Members& o, std::string_view k
   if (v->get_string().get(s) != simdjson::SUCCESS) {
     return wrong_kind(path.child(key), "a valid string");
   }
-  return std::string(s);
+  out = s;
+  return std::nullopt;
 }
 
 std::optional<std::string> optional_string(const Members& o, std::string_view key) {
@@ -137,7 +140,9 @@ schema::Result<std::optional<MediaSource>> decode_source(const Members& block, c
   const Path typed = source_path.child(type);
   if (type == "base64" || type == "text") {
     src.kind = type == "base64" ? MediaSource::Kind::Base64 : MediaSource::Kind::Text;
-    HEIMDALL_TRY(src.data, required_string(so, "data", typed));
+    if (auto err = required_string(so, "data", typed, src.data)) {
+      return *err;
+    }
     if (auto mt = optional_string(so, "media_type")) {
       src.media_type = std::move(*mt);
     } else if (src.kind == MediaSource::Kind::Base64) {
@@ -145,10 +150,14 @@ schema::Result<std::optional<MediaSource>> decode_source(const Members& block, c
     }
   } else if (type == "url") {
     src.kind = MediaSource::Kind::Url;
-    HEIMDALL_TRY(src.url, required_string(so, "url", typed));
+    if (auto err = required_string(so, "url", typed, src.url)) {
+      return *err;
+    }
   } else if (type == "file") {
     src.kind = MediaSource::Kind::File;
-    HEIMDALL_TRY(src.file_id, required_string(so, "file_id", typed));
+    if (auto err = required_string(so, "file_id", typed, src.file_id)) {
+      return *err;
+    }
   } else if (type == "content") {
     src.kind = MediaSource::Kind::Content;
     const auto cv = find(so, "content");
@@ -174,24 +183,18 @@ schema::Result<std::optional<MediaSource>> decode_source(const Members& block, c
 }
 
 // The members every block type may carry besides its own.
-bool is_common_key(std::string_view k) { return k == "type" || k == "cache_control"; }
+bool is_common_key(std::string_view k) { return equals(k, "type") || equals(k, "cache_control"); }
 
-void keep_unknown(const Members& o, ContentBlock& b,
-                  std::initializer_list<std::string_view> known) {
+// Keeps the members of a block that are neither common nor `known` in its extra. The known names
+// are literals, compared inline (see equals).
+template <size_t... N>
+void keep_unknown(const Members& o, ContentBlock& b, const char (&... known)[N]) {
   for (const auto [k, value] : o) {
-    if (is_common_key(k)) {
+    if (is_common_key(k) || (equals(k, known) || ...)) {
       continue;
     }
-    bool is_known = false;
-    for (auto name : known) {
-      if (k == name) {
-        is_known = true;
-        break;
-      }
-    }
-    if (!is_known) {
-      b.mutable_detail().extra[k] = to_boost(value);
-    }
+    // Members lists each key once, and the keys set before this are known ones.
+    b.mutable_detail().extra.emplace(k, to_boost(value));
   }
 }
 
@@ -213,12 +216,14 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
   }
   const Path typed = path;  // Anthropic names members directly under the block index
 
-  if (type == "text") {
+  if (equals(type, "text")) {
     b.type = BlockType::Text;
-    HEIMDALL_TRY(b.text, required_string(o, "text", typed));
-    keep_unknown(o, b, {"text"});
-  } else if (type == "image" || type == "document") {
-    b.type = type == "image" ? BlockType::Image : BlockType::Document;
+    if (auto err = required_string(o, "text", typed, b.text)) {
+      return *err;
+    }
+    keep_unknown(o, b, "text");
+  } else if (equals(type, "image") || equals(type, "document")) {
+    b.type = equals(type, "image") ? BlockType::Image : BlockType::Document;
     HEIMDALL_TRY(auto src, decode_source(o, typed, b));
     if (!src) {
       make_opaque(v, b);
@@ -231,14 +236,18 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
       detail.context = optional_string(o, "context");
     }
     if (b.type == BlockType::Document) {
-      keep_unknown(o, b, {"source", "title", "context"});
+      keep_unknown(o, b, "source", "title", "context");
     } else {
-      keep_unknown(o, b, {"source"});
+      keep_unknown(o, b, "source");
     }
-  } else if (type == "tool_use") {
+  } else if (equals(type, "tool_use")) {
     b.type = BlockType::ToolUse;
-    HEIMDALL_TRY(b.id, required_string(o, "id", typed));
-    HEIMDALL_TRY(b.name, required_string(o, "name", typed));
+    if (auto err = required_string(o, "id", typed, b.id)) {
+      return *err;
+    }
+    if (auto err = required_string(o, "name", typed, b.name)) {
+      return *err;
+    }
     const auto in = find(o, "input");
     if (!in) {
       return field_required(typed.child("input"));
@@ -248,10 +257,12 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
     }
     b.input.clear();
     append_json_element(b.input, *in);
-    keep_unknown(o, b, {"id", "name", "input"});
-  } else if (type == "tool_result") {
+    keep_unknown(o, b, "id", "name", "input");
+  } else if (equals(type, "tool_result")) {
     b.type = BlockType::ToolResult;
-    HEIMDALL_TRY(b.tool_use_id, required_string(o, "tool_use_id", typed));
+    if (auto err = required_string(o, "tool_use_id", typed, b.tool_use_id)) {
+      return *err;
+    }
     if (const auto cv = find(o, "content"); cv && !cv->is_null()) {
       std::string_view text;
       dom::array arr;
@@ -277,16 +288,22 @@ std::optional<schema::Error> decode_block(dom::element v, const Path& path, Cont
             false;  // explicit false is rare; kept so the bytes round-trip
       }
     }
-    keep_unknown(o, b, {"tool_use_id", "content", "is_error"});
-  } else if (type == "thinking") {
+    keep_unknown(o, b, "tool_use_id", "content", "is_error");
+  } else if (equals(type, "thinking")) {
     b.type = BlockType::Thinking;
-    HEIMDALL_TRY(b.text, required_string(o, "thinking", typed));
-    HEIMDALL_TRY(b.signature, required_string(o, "signature", typed));
-    keep_unknown(o, b, {"thinking", "signature"});
-  } else if (type == "redacted_thinking") {
+    if (auto err = required_string(o, "thinking", typed, b.text)) {
+      return *err;
+    }
+    if (auto err = required_string(o, "signature", typed, b.signature)) {
+      return *err;
+    }
+    keep_unknown(o, b, "thinking", "signature");
+  } else if (equals(type, "redacted_thinking")) {
     b.type = BlockType::RedactedThinking;
-    HEIMDALL_TRY(b.data, required_string(o, "data", typed));
-    keep_unknown(o, b, {"data"});
+    if (auto err = required_string(o, "data", typed, b.data)) {
+      return *err;
+    }
+    keep_unknown(o, b, "data");
   } else {
     // server_tool_use, web_search_tool_result, search_result, container_upload, mcp_* … (§2.1).
     make_opaque(v, b);

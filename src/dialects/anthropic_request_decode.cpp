@@ -71,9 +71,9 @@ schema::Result<std::vector<schema::Message>> decode_messages(dom::element v) {
     }
     std::string_view r;
     const bool is_string = role->get_string().get(r) == simdjson::SUCCESS;
-    if (is_string && r == "user") {
+    if (is_string && equals(r, "user")) {
       msg.role = schema::Role::User;
-    } else if (is_string && r == "assistant") {
+    } else if (is_string && equals(r, "assistant")) {
       msg.role = schema::Role::Assistant;
     } else {
       return Error::invalid(mp.child("role").str() + ": Input should be 'user' or 'assistant'");
@@ -126,22 +126,22 @@ std::optional<Error> decode_tool(dom::element v, const Path& path, schema::Tool&
   }
   tool.name = name_text;
   for (const auto [k, val] : o) {
-    if (k == "type" || k == "name") {
+    if (equals(k, "type") || equals(k, "name")) {
       continue;
     }
-    if (k == "cache_control") {
+    if (equals(k, "cache_control")) {
       tool.cache_control = decode_cache_control(val);
-    } else if (k == "strict" && val.is_bool()) {
+    } else if (equals(k, "strict") && val.is_bool()) {
       tool.strict = val.get_bool().value_unsafe();
-    } else if (custom && k == "description" && val.is_string()) {
+    } else if (custom && equals(k, "description") && val.is_string()) {
       tool.description = val.get_string().value_unsafe();
-    } else if (custom && k == "input_schema") {
+    } else if (custom && equals(k, "input_schema")) {
       if (!val.is_object()) {
         return wrong_kind(tp.child("input_schema"), "a valid dictionary");
       }
       tool.input_schema.clear();
       append_json_element(tool.input_schema, val);
-      tool.input_schema_has_type = find(val.get_object().value_unsafe(), "type").has_value();
+      tool.input_schema_has_type = has_key(val.get_object().value_unsafe(), "type");
     } else {
       // Anthropic-defined tools keep their parameters (max_uses, display_width_px, …) here, and
       // newer custom-tool keys (defer_loading, input_examples, …) ride along the same way.
@@ -279,14 +279,14 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
   bool has_model = false, has_max_tokens = false, has_messages = false;
 
   for (const auto [k, v] : Members(root)) {
-    if (k == "model") {
+    if (equals(k, "model")) {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {
         return wrong_kind(Path{nullptr, "model", 0}, "a valid string");
       }
       req.model = model;
       has_model = true;
-    } else if (k == "max_tokens") {
+    } else if (equals(k, "max_tokens")) {
       const auto n = as_int(v);
       if (!n) {
         return Error::invalid("max_tokens: Input should be a valid integer");
@@ -296,32 +296,32 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
       }
       req.max_tokens = static_cast<uint64_t>(*n);
       has_max_tokens = true;
-    } else if (k == "messages") {
+    } else if (equals(k, "messages")) {
       HEIMDALL_TRY(req.messages, decode_messages(v));
       has_messages = true;
     } else if (v.is_null() && k != "metadata") {
       // pydantic reads an explicit null as "not given" for every optional member.
       continue;
-    } else if (k == "system") {
+    } else if (equals(k, "system")) {
       HEIMDALL_TRY(req.system, decode_system(v, req));
-    } else if (k == "stream") {
+    } else if (equals(k, "stream")) {
       if (!v.is_bool()) {
         return Error::invalid("stream: Input should be a valid boolean");
       }
       req.stream = v.get_bool().value_unsafe();
-    } else if (k == "temperature" || k == "top_p") {
+    } else if (equals(k, "temperature") || equals(k, "top_p")) {
       const auto d = as_number(v);
       if (!d) {
         return Error::invalid(std::string(k) + ": Input should be a valid number");
       }
-      (k == "temperature" ? req.temperature : req.top_p) = *d;
-    } else if (k == "top_k") {
+      (equals(k, "temperature") ? req.temperature : req.top_p) = *d;
+    } else if (equals(k, "top_k")) {
       const auto n = as_uint(v);
       if (!n) {
         return Error::invalid("top_k: Input should be a valid integer");
       }
       req.top_k = *n;
-    } else if (k == "stop_sequences") {
+    } else if (equals(k, "stop_sequences")) {
       dom::array arr;
       if (v.get_array().get(arr) != simdjson::SUCCESS) {
         return Error::invalid("stop_sequences: Input should be a valid list");
@@ -337,7 +337,7 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
         req.stop_sequences.emplace_back(stop);
         ++i;
       }
-    } else if (k == "metadata") {
+    } else if (equals(k, "metadata")) {
       if (v.is_null()) {
         continue;
       }
@@ -352,7 +352,7 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
         }
         req.user_id = std::string(user);
       }
-    } else if (k == "tools") {
+    } else if (equals(k, "tools")) {
       dom::array arr;
       if (v.get_array().get(arr) != simdjson::SUCCESS) {
         return Error::invalid("tools: Input should be a valid list");
@@ -365,11 +365,11 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
           return *err;
         }
       }
-    } else if (k == "tool_choice") {
+    } else if (equals(k, "tool_choice")) {
       HEIMDALL_TRY(req.tool_choice, decode_tool_choice(v));
-    } else if (k == "thinking") {
+    } else if (equals(k, "thinking")) {
       HEIMDALL_TRY(req.thinking, decode_thinking(v));
-    } else if (k == "service_tier") {
+    } else if (equals(k, "service_tier")) {
       std::string_view tier;
       if (v.get_string().get(tier) != simdjson::SUCCESS) {
         return Error::invalid("service_tier: Input should be 'auto' or 'standard_only'");
@@ -378,7 +378,7 @@ schema::Result<CanonicalRequest> decode_object(dom::object root) {
     } else {
       // context_management, output_config, container, mcp_servers, cache_control, inference_geo, …:
       // replayed verbatim when the request goes back to Anthropic.
-      if (k == "output_config") {
+      if (equals(k, "output_config")) {
         lift_output_config(v, req);
       }
       req.extra[k] = to_boost(v);

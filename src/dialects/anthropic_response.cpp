@@ -3,6 +3,7 @@
 #include "dialects/anthropic_internal.hpp"
 #include "dialects/anthropic_json.hpp"
 #include "dialects/encoded_size.hpp"
+#include "dialects/json_text.hpp"
 
 #include <random>
 #include <string>
@@ -36,25 +37,25 @@ std::string_view stop_reason_name(StopReason reason) {
 }
 
 std::optional<StopReason> parse_stop_reason(std::string_view name) {
-  if (name == "end_turn") {
+  if (equals(name, "end_turn")) {
     return StopReason::EndTurn;
   }
-  if (name == "max_tokens") {
+  if (equals(name, "max_tokens")) {
     return StopReason::MaxTokens;
   }
-  if (name == "stop_sequence") {
+  if (equals(name, "stop_sequence")) {
     return StopReason::StopSequence;
   }
-  if (name == "tool_use") {
+  if (equals(name, "tool_use")) {
     return StopReason::ToolUse;
   }
-  if (name == "pause_turn") {
+  if (equals(name, "pause_turn")) {
     return StopReason::PauseTurn;
   }
-  if (name == "refusal") {
+  if (equals(name, "refusal")) {
     return StopReason::Refusal;
   }
-  if (name == "model_context_window_exceeded") {
+  if (equals(name, "model_context_window_exceeded")) {
     return StopReason::ContextWindowExceeded;
   }
   return std::nullopt;
@@ -115,10 +116,23 @@ void read_usage(const Members& o, schema::Usage& usage) {
   }
 }
 
-// A usage member the canonical Usage has no slot for.
-bool is_usage_extra(std::string_view key, dom::element value) {
-  return key != "input_tokens" && key != "output_tokens" && key != "cache_read_input_tokens" &&
-         key != "cache_creation_input_tokens" && !value.is_null();
+// The usage members the canonical Usage has no slot for, as one JSON object into `out` (left
+// empty when there are none).
+void write_usage_extra(const Members& usage, std::string& out) {
+  for (const auto& [key, value] : usage) {
+    if (equals(key, "input_tokens") || equals(key, "output_tokens") ||
+        equals(key, "cache_read_input_tokens") || equals(key, "cache_creation_input_tokens") ||
+        value.is_null()) {
+      continue;
+    }
+    out.push_back(out.empty() ? '{' : ',');
+    append_json_string(out, key);
+    out.push_back(':');
+    append_json_element(out, value);
+  }
+  if (!out.empty()) {
+    out.push_back('}');
+  }
 }
 
 Error bad_upstream(std::string message) {
@@ -153,15 +167,15 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
   for (const auto [k, v] : members) {
     std::string_view text;
     const bool is_string = v.get_string().get(text) == simdjson::SUCCESS;
-    if (k == "id") {
+    if (equals(k, "id")) {
       if (is_string) {
         resp.id = text;
       }
-    } else if (k == "model") {
+    } else if (equals(k, "model")) {
       if (is_string) {
         resp.model = text;
       }
-    } else if (k == "content") {
+    } else if (equals(k, "content")) {
       dom::array arr;
       if (v.get_array().get(arr) != simdjson::SUCCESS) {
         return bad_upstream("content: Input should be a valid list");
@@ -180,28 +194,25 @@ schema::Result<CanonicalResponse> decode_response(std::string_view body,
           }
         }
       }
-    } else if (k == "stop_reason") {
+    } else if (equals(k, "stop_reason")) {
       if (is_string) {
         resp.stop_reason = parse_stop_reason(text);
         if (!resp.stop_reason) {
           resp.extra["stop_reason"] = text;  // a reason newer than this codec: keep the word
         }
       }
-    } else if (k == "stop_sequence") {
+    } else if (equals(k, "stop_sequence")) {
       if (is_string) {
         resp.stop_sequence = std::string(text);
       }
-    } else if (k == "usage") {
-      // cache_creation split, server_tool_use, service_tier: no canonical slot, kept for observers.
+    } else if (equals(k, "usage")) {
       dom::object uo;
       if (v.get_object().get(uo) == simdjson::SUCCESS) {
         const Members usage(uo);
         read_usage(usage, resp.usage);
-        if (auto kept = to_boost_object(usage, is_usage_extra)) {
-          resp.extra.emplace("usage", std::move(*kept));
-        }
+        write_usage_extra(usage, resp.usage_extra);
       }
-    } else if (k == "type" || k == "role") {
+    } else if (equals(k, "type") || equals(k, "role")) {
       continue;
     } else {
       resp.extra[k] = to_boost(v);  // container, stop_details, context_management, …

@@ -28,22 +28,45 @@ struct JsonDocument::Buffers {
 };
 
 JsonDocument::Buffers* JsonDocument::thread_buffers() {
-  thread_local Buffers shared[2];
+  thread_local Buffers shared[kThreadBuffers];
   return shared;
 }
 
 size_t JsonDocument::kept_bytes_for_test() {
-  const Buffers& first = thread_buffers()[0];
-  return first.parser.capacity() + first.padded.capacity();
+  size_t kept = 0;
+  for (size_t i = 0; i < kThreadBuffers; ++i) {
+    const Buffers& b = thread_buffers()[i];
+    kept += b.parser.capacity() + b.padded.capacity();
+  }
+  return kept;
 }
 
-JsonDocument::JsonDocument(std::string_view json, size_t max_depth) {
+JsonDocument::Buffers* JsonDocument::free_thread_buffers(size_t max_depth) {
+  // A parser given another depth limit reallocates its buffers (and shrinks its capacity to the
+  // text's), which cost more than a small document's parse when the translated paths took turns
+  // at 32 and 64 on one parser. So: a free parser with this limit, else one never used, else any.
   Buffers* shared = thread_buffers();
-  if (!shared[0].in_use) {
-    buffers_ = &shared[0];
-  } else if (!shared[1].in_use) {
-    buffers_ = &shared[1];
-  } else {
+  Buffers* unused = nullptr;
+  Buffers* other = nullptr;
+  for (size_t i = 0; i < kThreadBuffers; ++i) {
+    Buffers& b = shared[i];
+    if (b.in_use) {
+      continue;
+    }
+    if (b.parser.capacity() == 0) {
+      unused = unused != nullptr ? unused : &b;
+    } else if (b.parser.max_depth() == max_depth) {
+      return &b;
+    } else {
+      other = other != nullptr ? other : &b;
+    }
+  }
+  return unused != nullptr ? unused : other;
+}
+
+JsonDocument::JsonDocument(std::string_view json, size_t max_depth)
+    : buffers_(free_thread_buffers(max_depth)) {
+  if (buffers_ == nullptr) {
     owned_ = std::make_unique<Buffers>();
     buffers_ = owned_.get();
   }
@@ -122,32 +145,30 @@ void push(dom::element e, boost::json::value_stack& st) {
 }  // namespace
 
 boost::json::value to_boost(dom::element e) {
+  // A scalar is built directly: a value_stack's set-up and release cost more than the value (a
+  // null `citations` in every Anthropic text block).
+  switch (e.type()) {
+    case dom::element_type::STRING:
+      return boost::json::value(e.get_string().value_unsafe());
+    case dom::element_type::INT64:
+      return boost::json::value(e.get_int64().value_unsafe());
+    case dom::element_type::UINT64:
+      return boost::json::value(e.get_uint64().value_unsafe());
+    case dom::element_type::DOUBLE:
+      return boost::json::value(e.get_double().value_unsafe());
+    case dom::element_type::BOOL:
+      return boost::json::value(e.get_bool().value_unsafe());
+    case dom::element_type::NULL_VALUE:
+      return boost::json::value(nullptr);
+    case dom::element_type::OBJECT:
+    case dom::element_type::ARRAY:
+      break;
+  }
   unsigned char temp[1024];
   boost::json::value_stack st({}, temp, sizeof temp);
   st.reset();
   push(e, st);
   return st.release();
-}
-
-std::optional<boost::json::object> to_boost_object(const Members& m,
-                                                   bool (*keep)(std::string_view key,
-                                                                dom::element value)) {
-  unsigned char temp[1024];
-  boost::json::value_stack st({}, temp, sizeof temp);
-  st.reset();
-  size_t kept = 0;
-  for (const auto& [key, value] : m) {
-    if (keep(key, value)) {
-      st.push_key(key);
-      push(value, st);
-      ++kept;
-    }
-  }
-  if (kept == 0) {
-    return std::nullopt;
-  }
-  st.push_object(kept);
-  return std::move(st.release().as_object());
 }
 
 std::optional<dom::element> find(dom::object o, std::string_view key) {
@@ -158,6 +179,15 @@ std::optional<dom::element> find(dom::object o, std::string_view key) {
     }
   }
   return found;
+}
+
+bool has_key(dom::object o, std::string_view key) {
+  for (const dom::key_value_pair kv : o) {
+    if (kv.key == key) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::optional<std::string_view> string_of(std::optional<dom::element> v) {

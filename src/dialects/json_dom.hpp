@@ -20,9 +20,8 @@
 namespace heimdall::dialects {
 
 /// One parse of untrusted JSON text. The thread's parser and padded copy of the text are reused,
-/// so elements from root() stay valid only while this object lives. A thread keeps two, so that a
-/// document can be parsed while another is alive (tool-call arguments inside a body); a third
-/// alive at once gets a parser of its own.
+/// so elements from root() stay valid only while this object lives. A thread keeps three (see
+/// thread_buffers); a fourth document alive at once gets a parser of its own.
 class JsonDocument {
  public:
   /// `max_depth`: nesting deeper than this is invalid (Boost.JSON counts depth the same way, and
@@ -36,15 +35,19 @@ class JsonDocument {
   /// or a number outside the int64/uint64/double ranges).
   std::optional<simdjson::dom::element> root() const { return root_; }
 
-  /// What this thread's first parser keeps for the next document: parser capacity plus the
-  /// padded copy's, in bytes.
+  /// What this thread's parsers keep for the next documents: parser capacity plus the padded
+  /// copies', in bytes.
   static size_t kept_bytes_for_test();
 
  private:
   struct Buffers;
-  // Two per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
-  // body's document is alive.
+  // Three per thread: tool-call arguments (JSON text inside a JSON string) are parsed while the
+  // body's document is alive, and a translated exchange parses at two depth limits (a caller's
+  // body at one dialect's, the provider's answer at the other's), each kept by a parser of its own.
+  static constexpr size_t kThreadBuffers = 3;
   static Buffers* thread_buffers();
+  // The thread's free buffers to parse with at `max_depth`, or nullptr when all are in use.
+  static Buffers* free_thread_buffers(size_t max_depth);
   Buffers* buffers_;  // the thread's, or owned_ when the thread's are in use
   std::unique_ptr<Buffers> owned_;
   std::optional<simdjson::dom::element> root_;
@@ -119,6 +122,16 @@ std::optional<simdjson::dom::object> get_object(simdjson::dom::object o, std::st
 std::optional<simdjson::dom::array> get_array(simdjson::dom::object o, std::string_view key);
 /// A token count: unsigned integers, negative ones as 0, non-negative doubles truncated.
 std::optional<uint64_t> get_uint(simdjson::dom::object o, std::string_view key);
+/// Whether `o` has `key`: stops at the first, where find() must walk the whole object for the last.
+bool has_key(simdjson::dom::object o, std::string_view key);
+
+/// Whether `s` is `literal`, compared inline: std::string_view's == calls an out-of-line compare()
+/// whenever the sizes match, which the decoders' dispatch on keys, roles and types does at least
+/// once per member, at about 40 instructions a call.
+template <size_t N>
+bool equals(std::string_view s, const char (&literal)[N]) {
+  return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
 
 /// The value of a member as a string, object, array or token count (see get_uint), when it is one.
 std::optional<std::string_view> string_of(std::optional<simdjson::dom::element> v);
@@ -141,13 +154,6 @@ inline std::optional<simdjson::dom::array> get_array(const Members& m, std::stri
 inline std::optional<uint64_t> get_uint(const Members& m, std::string_view key) {
   return uint_of(m.find(key));
 }
-
-/// A deep copy of the members of `m` that `keep` accepts, built as one object in one step, as
-/// to_boost builds one (inserting them one by one into an object cost more than copying them);
-/// nullopt when it accepts none.
-std::optional<boost::json::object> to_boost_object(const Members& m,
-                                                   bool (*keep)(std::string_view key,
-                                                                simdjson::dom::element value));
 
 /// A number of any JSON kind as a double.
 std::optional<double> as_number(simdjson::dom::element v);

@@ -4,6 +4,7 @@
 
 #include <boost/json/detail/format.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
@@ -11,6 +12,7 @@
 #include <cstddef>
 #include <cstring>
 #include <iterator>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -74,12 +76,66 @@ class Sink {
   char* p_ = buf_;
 };
 
+// A double that is exactly the nearest one to `digits` / 10^`decimals`, with at most two decimals
+// and in [0.01, 1000) in magnitude: the sampling knobs (0.7, 0.95, 1), which both number writers
+// spell without their general algorithm, which cost more than the rest of writing the knob.
+struct ShortDecimal {
+  bool negative;
+  uint32_t digits;    // at most five
+  uint32_t decimals;  // the fewest that read back as the double
+};
+
+std::optional<ShortDecimal> short_decimal(double d) {
+  const double magnitude = std::fabs(d);
+  if (!(magnitude >= 0.01 && magnitude < 1000)) {
+    return std::nullopt;
+  }
+  constexpr double kScale[] = {1, 10, 100};
+  for (uint32_t decimals = 0; decimals < std::size(kScale); ++decimals) {
+    const double digits = std::nearbyint(magnitude * kScale[decimals]);
+    // The division is correctly rounded, as reading the decimal is: equal exactly when the
+    // decimal reads back as `d`. At most five digits, which no shorter decimal can be as close
+    // to, so the first that does is the shortest round-trip form.
+    if (digits / kScale[decimals] == magnitude) {
+      return ShortDecimal{d < 0, static_cast<uint32_t>(digits), decimals};
+    }
+  }
+  return std::nullopt;
+}
+
+// Writes `d` as Ryu's d2s (Boost.JSON's format_double) writes it: the shortest digits in
+// scientific form without trailing zeros (7E-1, 9.5E-1, 1E0, 1.25E2). `out` needs 12 bytes.
+char* write_scientific(char* out, ShortDecimal d) {
+  auto exponent = -static_cast<int>(d.decimals);
+  while (d.digits % 10 == 0) {
+    d.digits /= 10;
+    ++exponent;
+  }
+  if (d.negative) {
+    *out++ = '-';
+  }
+  char digits[8] = {};
+  char* digits_end = std::to_chars(digits, digits + sizeof digits, d.digits).ptr;
+  const auto length = static_cast<int>(digits_end - digits);
+  *out++ = digits[0];
+  if (length > 1) {
+    *out++ = '.';
+    out = std::copy(digits + 1, digits_end, out);
+  }
+  *out++ = 'E';
+  return std::to_chars(out, out + 4, exponent + length - 1).ptr;
+}
+
 // Boost.JSON's number spelling for doubles (e.g. 7E-1) is kept so bodies stay byte-identical: the
 // characters its serializer writes for a double (detail::format_double, see
 // boost/json/impl/serializer.ipp), without the serializer's set-up around them, which cost more
 // than the digits (a sampling knob in every request).
 void put_double(Sink& sink, double d) {
   char buf[boost::json::detail::max_number_chars + 1];
+  if (const auto short_form = short_decimal(d)) {
+    sink.put(buf, static_cast<size_t>(write_scientific(buf, *short_form) - buf));
+    return;
+  }
   sink.put(buf, boost::json::detail::format_double(buf, d));
 }
 
@@ -434,6 +490,94 @@ void put_element(Sink& sink, simdjson::dom::element e) {
   }
 }
 
+// The state of one append_json_element: where the text goes, and the keys of the objects open
+// around the token being written, to find an object that put_object would rewrite from Members.
+class TapeWrite {
+ public:
+  explicit TapeWrite(Sink& sink) : sink_(sink) {}
+
+  Sink& sink() { return sink_; }
+  /// Whether an object holds a key twice or more than Members::kInline keys, or nesting went
+  /// deeper than is tracked here: the text written is then not put_element's.
+  bool gave_up() const { return gave_up_; }
+
+  void open_object() {
+    if (depth_ == std::size(first_key_)) {
+      gave_up_ = true;
+    }
+    if (!gave_up_) {
+      first_key_[depth_++] = keys_;
+    }
+  }
+  void close_object() {
+    if (!gave_up_) {
+      keys_ = first_key_[--depth_];
+    }
+  }
+  void add_key(std::string_view key) {
+    if (gave_up_) {
+      return;
+    }
+    const size_t first = first_key_[depth_ - 1];
+    gave_up_ = keys_ - first == Members::kInline || keys_ == std::size(keys_seen_);
+    for (size_t i = first; i < keys_ && !gave_up_; ++i) {
+      gave_up_ = Members::same_key({keys_seen_[i].data, keys_seen_[i].size}, key);
+    }
+    if (!gave_up_) {
+      keys_seen_[keys_++] = {key.data(), key.size()};
+    }
+  }
+
+  /// The one being written on this thread, for the formatter, which simdjson constructs.
+  static thread_local TapeWrite* current;
+
+ private:
+  Sink& sink_;
+  bool gave_up_ = false;
+  size_t depth_ = 0;  // objects open
+  size_t keys_ = 0;   // keys of the open objects, in keys_seen_
+  size_t first_key_[32];
+  RawKey keys_seen_[128];
+};
+
+thread_local TapeWrite* TapeWrite::current = nullptr;
+
+// The formatter of simdjson's string_builder, which writes a parsed value in one loop over its
+// tape and calls the formatter for each token: put_element instead steps through objects and
+// arrays with simdjson's iterators, a call per member, which was most of re-encoding a tool schema.
+// Tokens are written as put_element writes them; keys are checked as put_object checks them.
+class TapeFormatter {
+ public:
+  TapeFormatter() : w_(*TapeWrite::current) {}
+
+  void comma() { w_.sink().put(','); }
+  void start_array() { w_.sink().put('['); }
+  void end_array() { w_.sink().put(']'); }
+  void start_object() {
+    w_.sink().put('{');
+    w_.open_object();
+  }
+  void end_object() {
+    w_.sink().put('}');
+    w_.close_object();
+  }
+  void true_atom() { w_.sink().put("true", 4); }
+  void false_atom() { w_.sink().put("false", 5); }
+  void null_atom() { w_.sink().put("null", 4); }
+  void number(int64_t n) { put_integer(w_.sink(), n); }
+  void number(uint64_t n) { put_integer(w_.sink(), n); }
+  void number(double d) { put_double(w_.sink(), d); }
+  void key(std::string_view k) {
+    w_.add_key(k);
+    put_padded_string(w_.sink(), k);
+    w_.sink().put(':');
+  }
+  void string(std::string_view s) { put_padded_string(w_.sink(), s); }
+
+ private:
+  TapeWrite& w_;
+};
+
 // Reads the subset of JSON that is_compact_json_object accepts, by recursive descent.
 class CompactReader {
  public:
@@ -582,14 +726,34 @@ bool is_compact_json_object(std::string_view text) { return CompactReader(text).
 
 void append_json_element(std::string& out, const simdjson::dom::element& e) {
   Sink sink(out);
-  put_element(sink, e);
+  const size_t start = sink.size();
+  TapeWrite write(sink);
+  TapeWrite::current = &write;
+  simdjson::internal::string_builder<TapeFormatter> builder;
+  builder.append(e);
+  TapeWrite::current = nullptr;
+  if (write.gave_up()) {
+    sink.truncate(start);
+    put_element(sink, e);
+  }
 }
 
 void append_json_string(std::string& out, std::string_view s) {
   const char* end = s.data() + s.size();
   const char* first = next_to_escape(s.data(), end);
-  // Most strings (keys, ids, short deltas) need no escaping: three appends beat a Sink's setup.
+  // Most strings (keys, ids, short deltas) need no escaping: plain appends beat a Sink's setup.
   if (first == end) {
+    // A short one is quoted in a local buffer and appended in one call: each append is an
+    // out-of-line call, and these strings are most of an encoder's appends.
+    constexpr size_t kShort = 64;
+    if (s.size() <= kShort) {
+      char quoted[kShort + 2];
+      quoted[0] = '"';
+      std::memcpy(quoted + 1, s.data(), s.size());
+      quoted[s.size() + 1] = '"';
+      out.append(quoted, s.size() + 2);
+      return;
+    }
     out.push_back('"');
     out.append(s);
     out.push_back('"');
@@ -614,40 +778,23 @@ void JsonWriter::uint(uint64_t n) {
 
 namespace {
 
-// Writes `d` as std::to_chars(d) writes it (shortest round-trip form) when it lies in [0.01, 1000)
-// in magnitude with at most two decimals (sampling knobs: 0.7, 0.95, 1), without the general
-// algorithm, which cost more than the rest of writing the knob; returns the end of what was
-// written, or nullptr for other values. `out` needs 8 bytes.
-char* write_two_decimals(char* out, double d) {
-  const double magnitude = std::fabs(d);
-  if (!(magnitude >= 0.01 && magnitude < 1000)) {
-    return nullptr;
+// Writes `d` as std::to_chars(d) writes it (shortest round-trip form): in this range fixed notation
+// is shorter than scientific. `out` needs 8 bytes.
+char* write_fixed(char* out, ShortDecimal d) {
+  if (d.negative) {
+    *out++ = '-';
   }
-  constexpr double kScale[] = {1, 10, 100};
-  for (size_t decimals = 0; decimals < std::size(kScale); ++decimals) {
-    const double digits = std::nearbyint(magnitude * kScale[decimals]);
-    if (digits / kScale[decimals] != magnitude) {
-      continue;  // this decimal does not read back as `d`
+  constexpr uint32_t kScale[] = {1, 10, 100};
+  const uint32_t scale = kScale[d.decimals];
+  out = std::to_chars(out, out + 3, d.digits / scale).ptr;
+  if (d.decimals != 0) {
+    *out++ = '.';
+    if (d.decimals == 2 && d.digits % scale < 10) {
+      *out++ = '0';
     }
-    // The fewest decimals that read back as `d`: at most five digits, which no shorter decimal
-    // can be as close to, and in fixed notation shorter than in scientific notation in this
-    // range: what to_chars writes.
-    if (d < 0) {
-      *out++ = '-';
-    }
-    const auto n = static_cast<uint32_t>(digits);
-    const auto scale = static_cast<uint32_t>(kScale[decimals]);
-    out = std::to_chars(out, out + 3, n / scale).ptr;
-    if (decimals != 0) {
-      *out++ = '.';
-      if (decimals == 2 && n % scale < 10) {
-        *out++ = '0';
-      }
-      out = std::to_chars(out, out + 2, n % scale).ptr;
-    }
-    return out;
+    out = std::to_chars(out, out + 2, d.digits % scale).ptr;
   }
-  return nullptr;
+  return out;
 }
 
 }  // namespace
@@ -660,10 +807,9 @@ void JsonWriter::number(double d) {
   } else {
     // Shortest round-trip form: 0.7 stays "0.7" (Boost.JSON would write "7E-1").
     char buf[32];
-    char* end = write_two_decimals(buf, d);
-    if (end == nullptr) {
-      end = std::to_chars(buf, buf + sizeof buf, d).ptr;
-    }
+    const auto short_form = short_decimal(d);
+    char* end =
+        short_form ? write_fixed(buf, *short_form) : std::to_chars(buf, buf + sizeof buf, d).ptr;
     out_.append(buf, end);
   }
   need_comma_ = true;

@@ -137,14 +137,14 @@ std::optional<Error> decode_part(dom::element part_value, const Param& param, si
   if (!type) {
     return missing(at.child("type"));
   }
-  if (*type == "text") {
+  if (equals(*type, "text")) {
     auto text = get_string(part, "text");
     if (!text) {
       return missing(at.child("text"));
     }
     b.type = BlockType::Text;
     b.text = std::string(*text);
-  } else if (*type == "image_url") {
+  } else if (equals(*type, "image_url")) {
     const auto image = get_object(part, "image_url");
     auto url = image ? get_string(*image, "url") : std::nullopt;
     if (!url) {
@@ -156,7 +156,7 @@ std::optional<Error> decode_part(dom::element part_value, const Param& param, si
       b.mutable_detail().extra.emplace("detail",
                                        to_boost(*detail));  // OpenAI-only; replayed to this dialect
     }
-  } else if (*type == "file") {
+  } else if (equals(*type, "file")) {
     const auto file = get_object(part, "file");
     if (!file) {
       return missing(at.child("file"));
@@ -211,7 +211,7 @@ std::optional<Error> decode_content(dom::element content, const Param& param, bo
     if (allow_refusal && part.get_object().get(o) == simdjson::SUCCESS) {
       auto type = get_string(o, "type");
       auto refusal = get_string(o, "refusal");
-      if (type && *type == "refusal" && refusal) {
+      if (type && equals(*type, "refusal") && refusal) {
         blocks.emplace_back().text = std::string(*refusal);
         ++i;
         continue;
@@ -341,7 +341,7 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
       return missing(param.child("role"));
     }
     const auto content = find(m, "content");
-    if (*role == "system" || *role == "developer") {
+    if (equals(*role, "system") || equals(*role, "developer")) {
       if (!content || content->is_null()) {
         return missing(param.child("content"));
       }
@@ -350,7 +350,7 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
       }
       ++system_messages;
       system_all_strings = system_all_strings && content->is_string();
-    } else if (*role == "user") {
+    } else if (equals(*role, "user")) {
       if (!content || content->is_null()) {
         return missing(param.child("content"));
       }
@@ -369,14 +369,14 @@ std::optional<Error> decode_messages(dom::array messages, schema::CanonicalReque
         msg.content_is_string = content->is_string();
         r.messages.push_back(std::move(msg));
       }
-    } else if (*role == "assistant") {
+    } else if (equals(*role, "assistant")) {
       auto msg = decode_assistant(m, param);
       if (!msg) {
         return msg.error();
       }
       r.messages.push_back(std::move(*msg));
       in_tool_turn = false;
-    } else if (*role == "tool") {
+    } else if (equals(*role, "tool")) {
       if (!in_tool_turn) {
         r.messages.emplace_back().role = Role::User;
         in_tool_turn = true;
@@ -425,7 +425,7 @@ std::optional<Error> decode_tools(dom::array tools, schema::CanonicalRequest& r)
     if (const auto params = find(fn, "parameters"); params && params->is_object()) {
       tool.input_schema.clear();
       append_json_element(tool.input_schema, *params);
-      tool.input_schema_has_type = find(params->get_object().value_unsafe(), "type").has_value();
+      tool.input_schema_has_type = has_key(params->get_object().value_unsafe(), "type");
     } else {
       // OpenAI allows a function without parameters; Anthropic requires a schema.
       tool.input_schema = R"({"type":"object","properties":{}})";
@@ -503,13 +503,13 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
   bool have_messages = false;
 
   for (const auto [key, v] : Members(o)) {
-    if (key == "model") {
+    if (equals(key, "model")) {
       std::string_view model;
       if (v.get_string().get(model) != simdjson::SUCCESS) {
         return invalid_type("model", "a string", v);
       }
       r.model = std::string(model);
-    } else if (key == "messages") {
+    } else if (equals(key, "messages")) {
       dom::array messages;
       if (v.get_array().get(messages) != simdjson::SUCCESS) {
         return invalid_type("messages", "an array of objects", v);
@@ -523,26 +523,26 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
       have_messages = true;
     } else if (v.is_null()) {
       // null means "not set" for every optional parameter
-    } else if (key == "max_tokens" || key == "max_completion_tokens") {
+    } else if (equals(key, "max_tokens") || equals(key, "max_completion_tokens")) {
       auto n = count(v);
       if (!n) {
         return invalid_type(key, "an integer", v);
       }
       // max_completion_tokens wins when both are sent (it is the newer name and the one o-series
       // models accept); which name the caller used is remembered so it is replayed under that name.
-      if (key == "max_completion_tokens" || !r.extra.contains("max_completion_tokens")) {
+      if (equals(key, "max_completion_tokens") || !r.extra.contains("max_completion_tokens")) {
         r.max_tokens = *n;
       }
-      if (key == "max_completion_tokens") {
+      if (equals(key, "max_completion_tokens")) {
         r.extra.emplace("max_completion_tokens", to_boost(v));
       }
-    } else if (key == "temperature" || key == "top_p") {
+    } else if (equals(key, "temperature") || equals(key, "top_p")) {
       auto d = as_number(v);
       if (!d) {
         return invalid_type(key, "a decimal", v);
       }
-      (key == "temperature" ? r.temperature : r.top_p) = *d;
-    } else if (key == "stop") {
+      (equals(key, "temperature") ? r.temperature : r.top_p) = *d;
+    } else if (equals(key, "stop")) {
       std::string_view stop;
       dom::array stops;
       if (v.get_string().get(stop) == simdjson::SUCCESS) {
@@ -557,13 +557,13 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
       } else {
         return invalid_type("stop", "one of a string or array of strings", v);
       }
-    } else if (key == "stream") {
+    } else if (equals(key, "stream")) {
       bool stream = false;
       if (v.get_bool().get(stream) != simdjson::SUCCESS) {
         return invalid_type("stream", "a boolean", v);
       }
       r.stream = stream;
-    } else if (key == "stream_options") {
+    } else if (equals(key, "stream_options")) {
       dom::object options;
       if (v.get_object().get(options) == simdjson::SUCCESS) {
         bool include_usage = false;
@@ -571,7 +571,7 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
         r.include_usage =
             iu && iu->get_bool().get(include_usage) == simdjson::SUCCESS && include_usage;
       }
-    } else if (key == "tools") {
+    } else if (equals(key, "tools")) {
       dom::array tools;
       if (v.get_array().get(tools) != simdjson::SUCCESS) {
         return invalid_type("tools", "an array of objects", v);
@@ -579,23 +579,23 @@ Result<schema::CanonicalRequest> decode_request(std::string_view body) {
       if (auto err = decode_tools(tools, r)) {
         return *err;
       }
-    } else if (key == "tool_choice") {
+    } else if (equals(key, "tool_choice")) {
       if (!decode_tool_choice(v, r)) {
         r.extra.emplace(key, to_boost(v));
       }
-    } else if (key == "parallel_tool_calls") {
+    } else if (equals(key, "parallel_tool_calls")) {
       bool parallel = false;
       if (v.get_bool().get(parallel) != simdjson::SUCCESS) {
         return invalid_type(key, "a boolean", v);
       }
       r.parallel_tool_calls = parallel;
-    } else if (key == "reasoning_effort" && v.is_string()) {
+    } else if (equals(key, "reasoning_effort") && v.is_string()) {
       r.reasoning_effort = std::string(v.get_string().value_unsafe());
-    } else if (key == "user" && v.is_string()) {
+    } else if (equals(key, "user") && v.is_string()) {
       r.user_id = std::string(v.get_string().value_unsafe());
-    } else if (key == "service_tier" && v.is_string()) {
+    } else if (equals(key, "service_tier") && v.is_string()) {
       r.service_tier = std::string(v.get_string().value_unsafe());
-    } else if (key == "response_format") {
+    } else if (equals(key, "response_format")) {
       r.response_format = to_boost(v);
     } else {
       r.extra.emplace(key, to_boost(v));

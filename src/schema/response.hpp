@@ -35,6 +35,11 @@ struct CanonicalResponse {
   std::string created;  // the integer's JSON text; empty when absent or not an integer
   std::optional<std::string> system_fingerprint;
   std::optional<std::string> service_tier;
+  // Anthropic's usage members that Usage has no slot for (the cache_creation split,
+  // server_tool_use, service_tier), as one compact JSON object; empty when there are none. Text,
+  // not a member of `extra`: no encoder writes them, and building them as Boost.JSON values cost
+  // more than the rest of decoding a short answer.
+  std::string usage_extra;
   boost::json::object extra;
 };
 

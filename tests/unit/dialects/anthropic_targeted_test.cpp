@@ -374,7 +374,8 @@ TEST(AnthropicResponse, DecodesUsageStopAndRestoresToolNames) {
           {"type":"tool_use","id":"toolu_1","name":"short_name","input":{}}],
           "stop_reason":"tool_use","stop_sequence":null,
           "usage":{"input_tokens":5,"output_tokens":7,"cache_creation_input_tokens":11,"cache_read_input_tokens":13,
-                   "output_tokens_details":{"thinking_tokens":3}},
+                   "output_tokens_details":{"thinking_tokens":3},"server_tool_use":null,
+                   "cache_creation":{"ephemeral_5m_input_tokens":11},"service_tier":"standard"},
           "container":{"id":"c1","expires_at":"2025-01-01T00:00:00Z"}})",
       ctx);
   ASSERT_TRUE(r.has_value()) << r.error().message;
@@ -385,6 +386,10 @@ TEST(AnthropicResponse, DecodesUsageStopAndRestoresToolNames) {
   EXPECT_EQ(r->usage.cache_creation_input_tokens, 11u);
   EXPECT_EQ(r->usage.cache_read_input_tokens, 13u);
   EXPECT_EQ(r->usage.reasoning_tokens, 3u);
+  // The members without a slot are kept, in their order; null ones are not.
+  EXPECT_EQ(r->usage_extra,
+            R"({"output_tokens_details":{"thinking_tokens":3},)"
+            R"("cache_creation":{"ephemeral_5m_input_tokens":11},"service_tier":"standard"})");
   EXPECT_TRUE(r->extra.contains("container"));
 }
 

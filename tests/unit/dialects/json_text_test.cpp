@@ -128,16 +128,10 @@ TEST(JsonTextTest, CompactObjectsAreThoseTheWriterWouldWriteAgain) {
   }
 }
 
-TEST(JsonTextTest, NumbersAreWrittenAsToCharsWritesThem) {
-  // Sampling knobs take a short path: every double it takes is the nearest one to some
-  // digits / 10^decimals, so these are all of them, and a few it refuses.
-  const auto check = [](double d) {
-    char expected[32];
-    char* expected_end = std::to_chars(expected, expected + sizeof expected, d).ptr;
-    std::string out;
-    JsonWriter(out).number(d);
-    ASSERT_EQ(out, std::string_view(expected, expected_end)) << d;
-  };
+// Sampling knobs take a short path in both number writers: every double it takes is the nearest
+// one to some digits / 10^decimals, so these are all of them, and a few it refuses.
+template <class Check>
+void for_each_sampling_knob(Check check) {
   for (const double scale : {1.0, 10.0, 100.0}) {
     for (int digits = 0; digits <= 100000; ++digits) {
       check(digits / scale);
@@ -148,6 +142,26 @@ TEST(JsonTextTest, NumbersAreWrittenAsToCharsWritesThem) {
                          1.0 / 3, 2.675, 5e-324}) {
     check(d);
   }
+}
+
+TEST(JsonTextTest, NumbersAreWrittenAsToCharsWritesThem) {
+  for_each_sampling_knob([](double d) {
+    char expected[32];
+    char* expected_end = std::to_chars(expected, expected + sizeof expected, d).ptr;
+    std::string out;
+    JsonWriter(out).number(d);
+    ASSERT_EQ(out, std::string_view(expected, expected_end)) << d;
+  });
+}
+
+TEST(JsonTextTest, DoublesAreWrittenAsBoostWritesThem) {
+  // Boost's scientific spelling (7E-1), which request bodies to OpenAI keep.
+  for_each_sampling_knob([](double d) {
+    const boost::json::value v(d);
+    std::string out;
+    append_json_value(out, v);
+    ASSERT_EQ(out, boost::json::serialize(v)) << d;
+  });
 }
 
 }  // namespace

@@ -490,94 +490,6 @@ void put_element(Sink& sink, simdjson::dom::element e) {
   }
 }
 
-// The state of one append_json_element: where the text goes, and the keys of the objects open
-// around the token being written, to find an object that put_object would rewrite from Members.
-class TapeWrite {
- public:
-  explicit TapeWrite(Sink& sink) : sink_(sink) {}
-
-  Sink& sink() { return sink_; }
-  /// Whether an object holds a key twice or more than Members::kInline keys, or nesting went
-  /// deeper than is tracked here: the text written is then not put_element's.
-  bool gave_up() const { return gave_up_; }
-
-  void open_object() {
-    if (depth_ == std::size(first_key_)) {
-      gave_up_ = true;
-    }
-    if (!gave_up_) {
-      first_key_[depth_++] = keys_;
-    }
-  }
-  void close_object() {
-    if (!gave_up_) {
-      keys_ = first_key_[--depth_];
-    }
-  }
-  void add_key(std::string_view key) {
-    if (gave_up_) {
-      return;
-    }
-    const size_t first = first_key_[depth_ - 1];
-    gave_up_ = keys_ - first == Members::kInline || keys_ == std::size(keys_seen_);
-    for (size_t i = first; i < keys_ && !gave_up_; ++i) {
-      gave_up_ = Members::same_key({keys_seen_[i].data, keys_seen_[i].size}, key);
-    }
-    if (!gave_up_) {
-      keys_seen_[keys_++] = {key.data(), key.size()};
-    }
-  }
-
-  /// The one being written on this thread, for the formatter, which simdjson constructs.
-  static thread_local TapeWrite* current;
-
- private:
-  Sink& sink_;
-  bool gave_up_ = false;
-  size_t depth_ = 0;  // objects open
-  size_t keys_ = 0;   // keys of the open objects, in keys_seen_
-  size_t first_key_[32];
-  RawKey keys_seen_[128];
-};
-
-thread_local TapeWrite* TapeWrite::current = nullptr;
-
-// The formatter of simdjson's string_builder, which writes a parsed value in one loop over its
-// tape and calls the formatter for each token: put_element instead steps through objects and
-// arrays with simdjson's iterators, a call per member, which was most of re-encoding a tool schema.
-// Tokens are written as put_element writes them; keys are checked as put_object checks them.
-class TapeFormatter {
- public:
-  TapeFormatter() : w_(*TapeWrite::current) {}
-
-  void comma() { w_.sink().put(','); }
-  void start_array() { w_.sink().put('['); }
-  void end_array() { w_.sink().put(']'); }
-  void start_object() {
-    w_.sink().put('{');
-    w_.open_object();
-  }
-  void end_object() {
-    w_.sink().put('}');
-    w_.close_object();
-  }
-  void true_atom() { w_.sink().put("true", 4); }
-  void false_atom() { w_.sink().put("false", 5); }
-  void null_atom() { w_.sink().put("null", 4); }
-  void number(int64_t n) { put_integer(w_.sink(), n); }
-  void number(uint64_t n) { put_integer(w_.sink(), n); }
-  void number(double d) { put_double(w_.sink(), d); }
-  void key(std::string_view k) {
-    w_.add_key(k);
-    put_padded_string(w_.sink(), k);
-    w_.sink().put(':');
-  }
-  void string(std::string_view s) { put_padded_string(w_.sink(), s); }
-
- private:
-  TapeWrite& w_;
-};
-
 // Reads the subset of JSON that is_compact_json_object accepts, by recursive descent.
 class CompactReader {
  public:
@@ -726,16 +638,7 @@ bool is_compact_json_object(std::string_view text) { return CompactReader(text).
 
 void append_json_element(std::string& out, const simdjson::dom::element& e) {
   Sink sink(out);
-  const size_t start = sink.size();
-  TapeWrite write(sink);
-  TapeWrite::current = &write;
-  simdjson::internal::string_builder<TapeFormatter> builder;
-  builder.append(e);
-  TapeWrite::current = nullptr;
-  if (write.gave_up()) {
-    sink.truncate(start);
-    put_element(sink, e);
-  }
+  put_element(sink, e);
 }
 
 void append_json_string(std::string& out, std::string_view s) {

@@ -24,10 +24,17 @@ namespace heimdall::dialects {
 
 namespace {
 
-using json_reader_detail::is_digit;
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) {
   const char lower = static_cast<char>(c | 0x20);
   return is_digit(c) || (lower >= 'a' && lower <= 'f');
+}
+
+const char* skip_space(const char* at, const char* end) {
+  // Most texts are compact: one compare tells the next byte is no white space.
+  while (at != end && static_cast<unsigned char>(*at) <= ' ' && is_space(*at)) ++at;
+  return at;
 }
 
 const char* skip_digits(const char* at, const char* end) {
@@ -62,6 +69,29 @@ size_t utf8_sequence(const char* at, const char* end) {
   return size;
 }
 
+// The first byte at or after `at` that a string cannot simply hold: '"', '\\', a control
+// character or a non-ASCII byte (which starts a sequence to check).
+inline const char* find_string_special(const char* at, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (; end - at >= 16; at += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    // Signed compare: bytes >= 0x80 are negative, so "below space" also catches non-ASCII.
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                     _mm_cmplt_epi8(chunk, space));
+    if (const int mask = _mm_movemask_epi8(special); mask != 0) return at + __builtin_ctz(mask);
+  }
+#endif
+  for (; at != end; ++at) {
+    const auto c = static_cast<unsigned char>(*at);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return at;
+  }
+  return end;
+}
+
 // The value of the 4 hex digits at `at`, or -1.
 int hex4(const char* at) {
   int value = 0;
@@ -87,10 +117,7 @@ const char* skip_unicode_escape(const char* at, const char* end) {
 // `at` is on what find_string_special stopped at inside a string, other than its closing quote:
 // one past that escape or UTF-8 sequence, or nullptr when it is not valid (the string is cut, or
 // holds a control character). Kept out of line: most strings have none of these.
-}  // namespace
-
-const char* json_reader_detail::skip_string_special(const char* at, const char* end,
-                                                    bool& escaped) {
+[[gnu::noinline]] const char* skip_string_special(const char* at, const char* end, bool& escaped) {
   if (at == end) return nullptr;
   const auto c = static_cast<unsigned char>(*at);
   if (c < 0x20) return nullptr;
@@ -117,8 +144,19 @@ const char* json_reader_detail::skip_string_special(const char* at, const char* 
   }
 }
 
+// `at` is on a string's opening quote: one past its closing quote, or nullptr when the string is
+// not valid. Sets `escaped` when the string holds an escape.
+inline const char* skip_string(const char* at, const char* end, bool& escaped) {
+  for (++at;;) {
+    at = find_string_special(at, end);
+    if (at != end && *at == '"') return at + 1;
+    at = skip_string_special(at, end, escaped);
+    if (at == nullptr) return nullptr;
+  }
+}
+
 // `at` is on '-' or a digit: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-const char* json_reader_detail::skip_number(const char* at, const char* end) {
+const char* skip_number(const char* at, const char* end) {
   if (*at == '-') ++at;
   if (at == end || !is_digit(*at)) return nullptr;
   at = *at == '0' ? at + 1 : skip_digits(at, end);
@@ -137,7 +175,13 @@ const char* json_reader_detail::skip_number(const char* at, const char* end) {
   return at;
 }
 
-namespace {
+const char* skip_literal(const char* at, const char* end, std::string_view literal) {
+  if (static_cast<size_t>(end - at) < literal.size() ||
+      std::memcmp(at, literal.data(), literal.size()) != 0) {
+    return nullptr;
+  }
+  return at + literal.size();
+}
 
 // Where the bytes of a 64-byte block are a quote, a backslash, an opening or a closing bracket
 // (bit i for byte i).
@@ -290,14 +334,34 @@ bool& use_avx2() {
   return use;
 }
 
-}  // namespace
-
-const char* json_reader_detail::skip_nested(const char* at, const char* end) {
+const char* skip_nested(const char* at, const char* end) {
 #if HEIMDALL_AVX2_DISPATCH
   if (use_avx2()) return skip_nested_avx2(at, end);
 #endif
   return skip_nested_baseline(at, end);
 }
+
+// `at` is on the first byte of a value: one past its end, or nullptr when it is not one.
+[[gnu::always_inline]] inline const char* skip_value(const char* at, const char* end) {
+  bool escaped = false;
+  switch (*at) {
+    case '{':
+    case '[':
+      return skip_nested(at, end);
+    case '"':
+      return skip_string(at, end, escaped);
+    case 't':
+      return skip_literal(at, end, "true");
+    case 'f':
+      return skip_literal(at, end, "false");
+    case 'n':
+      return skip_literal(at, end, "null");
+    default:
+      return *at == '-' || is_digit(*at) ? skip_number(at, end) : nullptr;
+  }
+}
+
+}  // namespace
 
 bool JsonObjectReader::use_avx2_for_test(bool on) {
   use_avx2() = on && cpu_has_avx2();
@@ -313,8 +377,51 @@ bool JsonObjectReader::fail(Status status) {
 }
 
 bool JsonObjectReader::finish() {
-  return fail(json_reader_detail::skip_space(at_ + 1, end_) == end_ ? Status::kEnd
-                                                                    : Status::kInvalid);
+  return fail(skip_space(at_ + 1, end_) == end_ ? Status::kEnd : Status::kInvalid);
+}
+
+bool JsonObjectReader::next(JsonMember& member) {
+  if (status_ != Status::kReading) return false;
+  // A local copy: stores to `member` (pointers too) would make the compiler reload a member.
+  const char* at = skip_space(at_, end_);
+  const char* const end = end_;
+  if (at == end) return fail(Status::kInvalid);
+  if (first_) {
+    first_ = false;
+    if (*at != '{') {
+      const char* after = skip_value(at, end);
+      const bool json = after != nullptr && skip_space(after, end) == end;
+      return fail(json ? Status::kNotObject : Status::kInvalid);
+    }
+    at = skip_space(at + 1, end);
+    if (at != end && *at == '}') {
+      at_ = at;
+      return finish();
+    }
+  } else if (*at == '}') {
+    at_ = at;
+    return finish();
+  } else if (*at == ',') {
+    at = skip_space(at + 1, end);
+  } else {
+    return fail(Status::kInvalid);
+  }
+  if (at == end || *at != '"') return fail(Status::kInvalid);
+  const char* key = at + 1;
+  bool key_escaped = false;
+  const char* key_end = skip_string(at, end, key_escaped);
+  if (key_end == nullptr) return fail(Status::kInvalid);
+  at = skip_space(key_end, end);
+  if (at == end || *at != ':') return fail(Status::kInvalid);
+  at = skip_space(at + 1, end);
+  if (at == end) return fail(Status::kInvalid);
+  const char* value_end = skip_value(at, end);
+  if (value_end == nullptr) return fail(Status::kInvalid);
+  member.key = std::string_view(key, static_cast<size_t>(key_end - 1 - key));
+  member.key_escaped = key_escaped;
+  member.value = std::string_view(at, static_cast<size_t>(value_end - at));
+  at_ = value_end;
+  return true;
 }
 
 }  // namespace heimdall::dialects

@@ -103,7 +103,7 @@ class ServerClientTest : public ::testing::Test {
       for (std::string_view frame : kFrames) {
         EXPECT_TRUE(co_await writer.write(frame));
       }
-      co_await sleep_for(300ms);
+      co_await sleep_for(1500ms);
       co_await writer.finish();
     } else if (path == "/two-writers") {
       // A chunk too big for the socket buffers, and while it is in flight a second coroutine
@@ -385,11 +385,13 @@ TEST_F(ServerClientTest, ChunksThatArrivedTogetherAreReadAsOnePiece) {
       co_return;
     }
     // By now the three chunks are waiting in the socket: one read relays them together (one
-    // write downstream), without waiting for the end of the stream 300 ms later.
-    co_await sleep_for(100ms);
+    // write downstream), without waiting for the end of the stream 1.5 s after them. The margins
+    // are wide: under ASan, with the other tests on both cores, 100 ms was not always enough for
+    // the server's three writes to land.
+    co_await sleep_for(400ms);
     const auto started = std::chrono::steady_clock::now();
     auto piece = co_await (*response)->read_some();
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 200ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 800ms);
     EXPECT_EQ(piece.value(), "data: 1\n\ndata: 2\n\ndata: 3\n\n");
     auto end = co_await (*response)->read_some();
     EXPECT_EQ(end.value(), "");

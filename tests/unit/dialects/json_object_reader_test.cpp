@@ -1,5 +1,7 @@
 #include "dialects/json_object_reader.hpp"
 
+#include "byte_mutations.hpp"
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -207,21 +209,7 @@ TEST_P(JsonObjectReaderKernelTest, AgreesWithSimdjsonOnMutatedBodies) {
   size_t accepted = 0, refused = 0;
   for (int round = 0; round < 20000; ++round) {
     std::string text = seeds[random() % seeds.size()];
-    for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits) {
-      const size_t at = random() % text.size();
-      const char byte = alphabet[random() % alphabet.size()];
-      switch (random() % 3) {
-        case 0:
-          text[at] = byte;
-          break;
-        case 1:
-          text.insert(at, 1, byte);
-          break;
-        default:
-          text.erase(at, 1 + random() % 4);
-      }
-      if (text.empty()) text = "{";
-    }
+    test::mutate_bytes(text, random, alphabet, 4);
     const Read read = read_all(text);
     const auto expected = simdjson_read(text);
     if (read.status == Status::kInvalid) {

@@ -2,6 +2,7 @@
 // reading: the same golden or mutated stream is decoded with the plain reading on and off.
 #pragma once
 
+#include "byte_mutations.hpp"
 #include "dialects/codec.hpp"
 #include "translation_test_support.hpp"
 
@@ -39,33 +40,24 @@ inline std::vector<std::string> golden_streams(std::string_view dialect) {
   return streams;
 }
 
-/// Byte-level mutations of the golden streams (one to three bytes replaced, inserted or dropped,
-/// never a line break), each decoded both ways: whatever an event turns into (another shape,
-/// invalid JSON), the events must be the same.
-inline void expect_mutations_decode_alike(const dialects::Codec& codec, std::string_view dialect,
-                                          const std::function<void(bool)>& plain_reading,
-                                          int mutations) {
+/// Every golden stream under tests/data/<dialect>, and `mutations` byte-level mutations of them
+/// (never of a line break), decoded with the plain reading on and off: whatever an event turns into
+/// (another shape, invalid JSON), the events must be the same.
+inline void expect_streams_decode_alike(const dialects::Codec& codec, std::string_view dialect,
+                                        const std::function<void(bool)>& plain_reading,
+                                        int mutations) {
   const std::vector<std::string> streams = golden_streams(dialect);
-  ASSERT_FALSE(streams.empty());
+  ASSERT_GE(streams.size(), 10u);
+  for (const std::string& sse : streams) {
+    EXPECT_EQ(decode_events(codec, sse, plain_reading, true),
+              decode_events(codec, sse, plain_reading, false))
+        << sse;
+  }
   const std::string alphabet = "{}[]\",:\\ 0123456789.eE-+tfnulraex_\xC3\xA9";
   std::mt19937 random(5);
   for (int i = 0; i < mutations; ++i) {
     std::string sse = streams[random() % streams.size()];
-    for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits) {
-      const size_t at = random() % sse.size();
-      const char byte = alphabet[random() % alphabet.size()];
-      switch (random() % 3) {
-        case 0:
-          if (sse[at] != '\n') sse[at] = byte;
-          break;
-        case 1:
-          sse.insert(sse.begin() + static_cast<std::ptrdiff_t>(at), byte);
-          break;
-        default:
-          if (sse[at] != '\n') sse.erase(at, 1);
-          break;
-      }
-    }
+    mutate_bytes(sse, random, alphabet, 1, '\n');
     ASSERT_EQ(decode_events(codec, sse, plain_reading, true),
               decode_events(codec, sse, plain_reading, false))
         << sse;
